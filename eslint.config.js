@@ -1,0 +1,67 @@
+// One lint config for the whole repo. The per-folder import restrictions below are the
+// process boundaries of design.md: who may import electron, node:* and which other folder.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = { group: ['node:*'], message: 'Node built-ins are not allowed here.' };
+const electron = { group: ['electron', 'electron/*'], message: 'electron is not allowed here.' };
+const folder = (name) => ({
+  group: [`**/${name}/*`, `**/${name}`],
+  message: `Importing from ${name}/ crosses a process boundary.`,
+});
+
+/** Restricts imports for one folder; type-only imports count too. */
+const restrict = (files, patterns, extra = {}) => ({
+  files,
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', { patterns, ...extra }],
+  },
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      '.tools/**',
+      'out/**',
+      'dist/**',
+      '.vite/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.node.json', './tsconfig.web.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.spec.ts', 'e2e/**', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  restrict(['shared/**'], [nodeBuiltins, electron, ...['main', 'preload', 'renderer', 'server'].map(folder)]),
+  restrict(['renderer/**'], [nodeBuiltins, electron, ...['main', 'preload', 'server'].map(folder)]),
+  restrict(['preload/**'], [nodeBuiltins, ...['main', 'renderer', 'server'].map(folder)]),
+  restrict(['main/**'], [...['preload', 'renderer', 'server'].map(folder)]),
+  restrict(['server/**'], [electron, ...['main', 'preload', 'renderer'].map(folder)]),
+);

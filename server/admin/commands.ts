@@ -1,0 +1,131 @@
+/** The admin CLI's commands, as a function of argv and a store, so tests run them in-process too. */
+import { parseArgs } from 'node:util';
+import { LIMITS } from '../../shared/protocol/limits.ts';
+import { usernameSchema } from '../../shared/protocol/ids.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { StoreError, type AccountStore } from '../storage/store.ts';
+
+export const ADMIN_USAGE = `Usage: npm run admin -- --data <dir> <command>
+  user add <username> --password <pw> [--name "Display Name"]
+  user passwd <username> --password <pw>
+  user disable <username>
+  user enable <username>
+  circle add <circle-name>
+  circle add-member <circle-name> <username>
+  circle remove-member <circle-name> <username>
+  list`;
+
+export class AdminError extends Error {}
+
+function checkPassword(password: string | undefined): string {
+  if (!password) throw new AdminError('--password is required.');
+  if (password.length < LIMITS.minPasswordChars || password.length > LIMITS.passwordChars) {
+    throw new AdminError(
+      `Passwords are ${LIMITS.minPasswordChars} to ${LIMITS.passwordChars} characters long.`,
+    );
+  }
+  return password;
+}
+
+function checkUsername(username: string | undefined): string {
+  const result = usernameSchema.safeParse(username);
+  if (!result.success) {
+    throw new AdminError(`Invalid username: ${result.error.issues[0]?.message ?? 'missing'}.`);
+  }
+  return result.data;
+}
+
+function checkCircle(name: string | undefined): string {
+  const trimmed = name?.trim() ?? '';
+  if (!trimmed || trimmed.length > LIMITS.circleNameChars) {
+    throw new AdminError(`A circle name is 1 to ${LIMITS.circleNameChars} characters.`);
+  }
+  return trimmed;
+}
+
+/** Parses the data folder out of argv: the CLI opens the store before running the command. */
+export function parseAdminArgs(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  return { values, positionals };
+}
+
+/** Runs one command; returns what to print. Throws AdminError for a user mistake. */
+export async function runAdmin(
+  store: AccountStore,
+  positionals: string[],
+  options: { password?: string | undefined; name?: string | undefined },
+): Promise<string> {
+  const [noun, verb, a, b] = positionals;
+  const key = noun === 'list' ? 'list' : `${noun ?? ''} ${verb ?? ''}`;
+  try {
+    switch (key) {
+      case 'user add': {
+        const username = checkUsername(a);
+        const displayName = (options.name ?? username).trim();
+        if (!displayName || displayName.length > LIMITS.displayNameChars) {
+          throw new AdminError(`A display name is 1 to ${LIMITS.displayNameChars} characters.`);
+        }
+        const passwordHash = await hashPassword(checkPassword(options.password));
+        const user = store.createUser({ username, displayName, passwordHash });
+        return `Added user ${user.username} (${user.displayName}), id ${user.id}.`;
+      }
+      case 'user passwd': {
+        const username = checkUsername(a);
+        store.setPasswordHash(username, await hashPassword(checkPassword(options.password)));
+        const user = store.userByUsername(username);
+        if (user) store.revokeUserTokens(user.id, Date.now());
+        return `Password of ${username} changed; their sessions are signed out.`;
+      }
+      case 'user disable':
+      case 'user enable': {
+        const username = checkUsername(a);
+        const disabled = verb === 'disable';
+        store.setDisabled(username, disabled);
+        const user = store.userByUsername(username);
+        if (disabled && user) store.revokeUserTokens(user.id, Date.now());
+        return `User ${username} ${disabled ? 'disabled; their sessions are signed out' : 'enabled'}.`;
+      }
+      case 'circle add': {
+        const circle = store.createCircle(checkCircle(a));
+        return `Added circle "${circle.name}".`;
+      }
+      case 'circle add-member': {
+        store.addMember(checkCircle(a), checkUsername(b));
+        return `Added ${b ?? ''} to "${a ?? ''}".`;
+      }
+      case 'circle remove-member': {
+        store.removeMember(checkCircle(a), checkUsername(b));
+        return `Removed ${b ?? ''} from "${a ?? ''}".`;
+      }
+      case 'list': {
+        const users = store.listUsers();
+        const circles = store.listCircles();
+        const lines = [`Users (${users.length}):`];
+        for (const user of users) {
+          lines.push(`  ${user.username}  ${user.displayName}${user.disabled ? '  [disabled]' : ''}`);
+        }
+        lines.push(`Circles (${circles.length}):`);
+        for (const circle of circles) {
+          const members = circle.members.map((m) => m.username).join(', ') || '(no members)';
+          lines.push(`  ${circle.name}: ${members}`);
+        }
+        return lines.join('\n');
+      }
+      default:
+        throw new AdminError(`Unknown command "${positionals.join(' ')}".\n\n${ADMIN_USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof StoreError) throw new AdminError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The server, built from its collaborators: HTTP API + Socket.io signaling on one port.
+ * `createServer(deps)` does no I/O of its own until `listen()`, so tests run it on port 0.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { LIMITS } from '../shared/protocol/limits.ts';
+import { createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { createTokenService } from './auth/tokens.ts';
+import { createCallHandlers } from './calls/handlers.ts';
+import { createMemoryCallRegistry, type CallRegistry } from './calls/registry.ts';
+import type { ServerConfig } from './config.ts';
+import { registerDirectoryRoutes } from './directory/routes.ts';
+import { sendJson } from './http/json.ts';
+import { createRouter } from './http/router.ts';
+import type { Logger } from './log.ts';
+import { createPresence } from './presence/announcer.ts';
+import { createMemoryConnectionCounter, type ConnectionCounter } from './presence/presence.ts';
+import { createDelivery, userRoom } from './realtime/delivery.ts';
+import { dispatch } from './realtime/dispatch.ts';
+import { Refusal } from './realtime/refusal.ts';
+import { armExpiry, installSocketAuth, socketUser } from './realtime/socket-auth.ts';
+import type { AccountStore } from './storage/store.ts';
+
+export interface ServerDeps {
+  config: ServerConfig;
+  store: AccountStore;
+  signingKey: Uint8Array;
+  log: Logger;
+  registry?: CallRegistry;
+  connections?: ConnectionCounter;
+  /** Per-socket message budget; tests raise it to fuzz without being throttled. */
+  messageLimiter?: RateLimiter;
+}
+
+export interface RunningServer {
+  http: HttpServer;
+  io: Server;
+  /** Resolves with the base URL once listening. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createServer(deps: ServerDeps): RunningServer {
+  const { config, store, log } = deps;
+  const tokens = createTokenService(
+    {
+      key: deps.signingKey,
+      accessTtlSeconds: config.accessTtlSeconds,
+      refreshTtlSeconds: config.refreshTtlSeconds,
+    },
+    store,
+  );
+  const router = createRouter(log);
+  const onRequest = (req: Parameters<typeof router.handle>[0], res: Parameters<typeof router.handle>[1]) => {
+    if (router.handle(req, res)) return;
+    // Socket.io attaches its own listener for /socket.io/; everything else is not ours.
+    if (!(req.url ?? '').startsWith('/socket.io/')) {
+      sendJson(res, 404, { error: { code: 'not-found', message: 'Not found.' } });
+    }
+  };
+  const http = config.tls
+    ? createHttpsServer(
+        { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+        onRequest,
+      )
+    : createHttpServer(onRequest);
+
+  const io = new Server(http, {
+    maxHttpBufferSize: LIMITS.packetBytes,
+    cors: { origin: config.origins },
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+  });
+  const registry = deps.registry ?? createMemoryCallRegistry();
+  const connections = deps.connections ?? createMemoryConnectionCounter();
+  const delivery = createDelivery(io);
+  const presence = createPresence({ store, registry, connections, delivery });
+  const calls = createCallHandlers({
+    store,
+    registry,
+    delivery,
+    presence,
+    log,
+    ringTimeoutMs: config.ringTimeoutMs,
+    disconnectGraceMs: config.disconnectGraceMs,
+  });
+  const messageLimiter =
+    deps.messageLimiter ?? createMemoryRateLimiter({ capacity: 200, refillPerSecond: 50 });
+
+  registerAuthRoutes(router, {
+    store,
+    tokens,
+    log,
+    accountLimiter: createMemoryRateLimiter({ capacity: 5, refillPerSecond: 1 / 60 }),
+    addressLimiter: createMemoryRateLimiter({ capacity: 30, refillPerSecond: 0.5 }),
+  });
+  registerDirectoryRoutes(router, { store, tokens, ice: config.ice, statusOf: presence.statusOf });
+  installSocketAuth(io, { tokens, store, origins: config.origins, log });
+
+  io.on('connection', (socket) => {
+    const user = socketUser(socket);
+    const sender = { userId: user.userId, displayName: user.displayName, socketId: socket.id };
+    void socket.join(userRoom(user.userId));
+    const rearm = armExpiry(socket, log);
+    const first = connections.connected(user.userId) === 1;
+    log('socket.connect', { userId: user.userId, socketId: socket.id });
+    socket.emit('presence-snapshot', presence.snapshotFor(user.userId));
+    if (first) presence.announce(user.userId);
+
+    dispatch(
+      socket,
+      {
+        ...Object.fromEntries(
+          Object.entries(calls.handlers).map(([event, handler]) => [
+            event,
+            (payload: never) => (handler as (s: typeof sender, p: never) => Promise<string>)(sender, payload),
+          ]),
+        ),
+        'auth-renew': async ({ token }: { token: string }) => {
+          const claims = await tokens.verifyAccess(token).catch(() => null);
+          if (claims?.userId !== user.userId) {
+            throw new Refusal('invalid-payload', 'That token is not valid for this connection.');
+          }
+          user.expiresAt = claims.expiresAt;
+          rearm();
+          return undefined;
+        },
+      },
+      { limiter: messageLimiter, log },
+    );
+
+    socket.on('disconnect', (reason) => {
+      log('socket.disconnect', { userId: user.userId, socketId: socket.id, reason });
+      messageLimiter.reset(socket.id);
+      calls.disconnected(sender);
+      if (connections.disconnected(user.userId) === 0) presence.announce(user.userId);
+    });
+  });
+
+  return {
+    http,
+    io,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          const { port } = http.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve(`${config.tls ? 'https' : 'http'}://${host}:${port}`);
+        });
+      }),
+    close: async () => {
+      calls.close();
+      await io.close();
+      http.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/** Server configuration from command-line flags, then RR_* environment variables, then defaults. */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MAX_ACCESS_TTL_SECONDS } from './auth/tokens.ts';
+import { MAX_TURN_TTL_SECONDS, type IceConfig } from './ice/ice-servers.ts';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Browser origins allowed to open a socket; clients without an Origin header (the app) always may. */
+  origins: string[];
+  tls?: { certFile: string; keyFile: string };
+  ice: IceConfig;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  ringTimeoutMs: number;
+  disconnectGraceMs: number;
+  demo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export const USAGE = `Usage: npm run server -- [options]
+  --host <addr>          listen address (RR_HOST; default 127.0.0.1)
+  --port <n>             port, 0 for any free one (RR_PORT; default 3001)
+  --data <dir>           data folder: database and signing key (RR_DATA_DIR; default: per-user app data)
+  --origin <url>         a browser origin allowed to connect; repeat or comma-separate (RR_ORIGINS)
+  --tls-cert <file>      serve HTTPS/WSS with this certificate (RR_TLS_CERT) ...
+  --tls-key <file>       ... and this key (RR_TLS_KEY)
+  --stun <url>           STUN URL; repeat or comma-separate (RR_STUN_URLS)
+  --turn <url>           TURN URL; repeat or comma-separate (RR_TURN_URLS)
+                         the TURN shared secret is read from RR_TURN_SECRET only (never a flag)
+  --turn-ttl <s>         TURN credential lifetime, at most 3600 (RR_TURN_TTL; default 3600)
+  --access-ttl <s>       access token lifetime, at most 600 (RR_ACCESS_TTL; default 600)
+  --refresh-ttl <s>      refresh token lifetime (RR_REFRESH_TTL; default 2592000 = 30 days)
+  --ring-timeout <s>     seconds a call rings before it is missed (RR_RING_TIMEOUT; default 30)
+  --demo                 on an empty database, add a demo circle with two advisors and print their logins
+  --help                 this text`;
+
+/** Where per-user application data lives on this OS. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const name = 'richesreach-advisor-server';
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), name);
+}
+
+const list = (values: string[] | undefined, env: string | undefined): string[] =>
+  (values && values.length > 0 ? values : env ? [env] : [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
+  }
+  return value;
+}
+
+export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        data: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        stun: { type: 'string', multiple: true },
+        turn: { type: 'string', multiple: true },
+        'turn-ttl': { type: 'string' },
+        'access-ttl': { type: 'string' },
+        'refresh-ttl': { type: 'string' },
+        'ring-timeout': { type: 'string' },
+        demo: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return 'help';
+
+  const certFile = values['tls-cert'] ?? env.RR_TLS_CERT;
+  const keyFile = values['tls-key'] ?? env.RR_TLS_KEY;
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new ConfigError('TLS needs both --tls-cert and --tls-key.');
+  }
+  const turnUrls = list(values.turn, env.RR_TURN_URLS);
+  const turnSecret = env.RR_TURN_SECRET || undefined;
+  if (turnUrls.length > 0 && !turnSecret) {
+    throw new ConfigError('TURN URLs are set but RR_TURN_SECRET is not: clients could not use them.');
+  }
+  for (const url of [...list(values.stun, env.RR_STUN_URLS), ...turnUrls]) {
+    if (!/^(stun|stuns|turn|turns):[^\s]+$/.test(url)) throw new ConfigError(`Not a STUN/TURN URL: "${url}".`);
+  }
+
+  return {
+    host: values.host ?? env.RR_HOST ?? '127.0.0.1',
+    port: integer('--port', values.port ?? env.RR_PORT, 3001, 0, 65535),
+    dataDir: resolve(values.data ?? env.RR_DATA_DIR ?? defaultDataDir(env)),
+    origins: list(values.origin, env.RR_ORIGINS),
+    ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
+    ice: {
+      stunUrls: list(values.stun, env.RR_STUN_URLS),
+      turnUrls,
+      ...(turnSecret ? { turnSecret } : {}),
+      turnTtlSeconds: integer('--turn-ttl', values['turn-ttl'] ?? env.RR_TURN_TTL, 3600, 60, MAX_TURN_TTL_SECONDS),
+    },
+    accessTtlSeconds: integer(
+      '--access-ttl',
+      values['access-ttl'] ?? env.RR_ACCESS_TTL,
+      MAX_ACCESS_TTL_SECONDS,
+      5,
+      MAX_ACCESS_TTL_SECONDS,
+    ),
+    refreshTtlSeconds: integer('--refresh-ttl', values['refresh-ttl'] ?? env.RR_REFRESH_TTL, 2_592_000, 60, 31_536_000),
+    ringTimeoutMs: 1000 * integer('--ring-timeout', values['ring-timeout'] ?? env.RR_RING_TIMEOUT, 30, 1, 600),
+    disconnectGraceMs: 10_000,
+    demo: values.demo ?? false,
+  };
+}

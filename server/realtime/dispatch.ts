@@ -1,0 +1,81 @@
+/**
+ * Every client event passes here first: rate limit, schema, handler, then one answer to the
+ * sender — through the acknowledgement when the client asked for one, and as `call-error` when
+ * the message was refused. Nothing a client sends can throw out of here.
+ */
+import type { Socket } from 'socket.io';
+import type { Ack, ClientEventName } from '../../shared/protocol/signaling.ts';
+import { clientEvents } from '../../shared/protocol/signaling.ts';
+import type { RateLimiter } from '../auth/rate-limit.ts';
+import type { Logger } from '../log.ts';
+import { Refusal } from './refusal.ts';
+
+export type EventHandler = (payload: never) => Promise<string | undefined>;
+
+export function dispatch(
+  socket: Socket,
+  handlers: Partial<Record<ClientEventName, (payload: never) => Promise<string | undefined>>>,
+  deps: { limiter: RateLimiter; log: Logger },
+): void {
+  const answer = (event: string, ack: unknown, result: Ack): void => {
+    if (!result.ok) {
+      socket.emit('call-error', { ...result.error, event });
+    }
+    if (typeof ack === 'function') (ack as (a: Ack) => void)(result);
+  };
+
+  const refuse = (event: string, ack: unknown, error: unknown): void => {
+    if (error instanceof Refusal) {
+      deps.log('socket.refused-message', { event, code: error.code });
+      answer(event, ack, { ok: false, error: { code: error.code, message: error.message } });
+      return;
+    }
+    deps.log('socket.handler-error', { event, error: (error as Error).name });
+    answer(event, ack, { ok: false, error: { code: 'internal', message: 'The server failed.' } });
+  };
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && Object.hasOwn(clientEvents, event)) return;
+    const ack = args.at(-1);
+    answer(String(event).slice(0, 64), ack, {
+      ok: false,
+      error: { code: 'unknown-event', message: 'The server does not know that event.' },
+    });
+  });
+
+  for (const [event, handler] of Object.entries(handlers)) {
+    const schema = clientEvents[event as ClientEventName];
+    socket.on(event, (payload: unknown, ack: unknown) => {
+      // A client may send an ack in the payload's place.
+      if (typeof payload === 'function') {
+        ack = payload;
+        payload = undefined;
+      }
+      if (!deps.limiter.take(socket.id)) {
+        answer(event, ack, {
+          ok: false,
+          error: { code: 'rate-limited', message: 'Too many messages; slow down.' },
+        });
+        return;
+      }
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.join('.') || 'payload';
+        answer(event, ack, {
+          ok: false,
+          error: { code: 'invalid-payload', message: `Invalid ${where}: ${issue?.message ?? ''}` },
+        });
+        return;
+      }
+      handler(parsed.data as never).then(
+        (callId) => {
+          answer(event, ack, callId ? { ok: true, callId } : { ok: true });
+        },
+        (error: unknown) => {
+          refuse(event, ack, error);
+        },
+      );
+    });
+  }
+}

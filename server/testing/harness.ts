@@ -1,0 +1,185 @@
+/**
+ * Test harness: a real server on a random loopback port over a real SQLite file in a temp dir,
+ * and real socket.io-client connections signed in through the real REST API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { TokenPair } from '../../shared/protocol/rest.ts';
+import type { Ack, ClientEventName, ServerEventName } from '../../shared/protocol/signaling.ts';
+import { createServer, type RunningServer, type ServerDeps } from '../app.ts';
+import { loadSigningKey } from '../auth/signing-key.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { parseServerConfig, type ServerConfig } from '../config.ts';
+import { silentLogger } from '../log.ts';
+import { openSqliteStore } from '../storage/sqlite-store.ts';
+import type { AccountStore } from '../storage/store.ts';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Harness {
+  url: string;
+  dataDir: string;
+  store: AccountStore;
+  server: RunningServer;
+  signingKey: Uint8Array;
+  config: ServerConfig;
+  /** Adds a user with PASSWORD, optionally into circles (made on first use). */
+  addUser(username: string, circles?: string[]): Promise<string>;
+  login(username: string, password?: string): Promise<TokenPair>;
+  /** A connected, authenticated socket for this user. */
+  connect(username: string): Promise<Client>;
+  post(path: string, body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
+  get(path: string, token?: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export interface Client {
+  socket: Socket;
+  userId: string;
+  tokens: TokenPair;
+  /** Sends an event and resolves with the server's acknowledgement. */
+  send(event: ClientEventName | string, payload: unknown): Promise<Ack>;
+  /** Resolves with the next payload of this event (events that came earlier are kept). */
+  next<T = Record<string, unknown>>(event: ServerEventName, timeoutMs?: number): Promise<T>;
+  /** Every payload of this event received so far. */
+  received(event: ServerEventName): unknown[];
+}
+
+export function tempDir(prefix = 'rr-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startHarness(
+  overrides: Partial<ServerConfig> = {},
+  extraDeps: Partial<ServerDeps> = {},
+): Promise<Harness> {
+  const dataDir = tempDir();
+  const base = parseServerConfig(['--port', '0', '--data', dataDir], {});
+  if (base === 'help') throw new Error('unreachable');
+  const config: ServerConfig = { ...base, ringTimeoutMs: 2_000, disconnectGraceMs: 300, ...overrides };
+  const store = openSqliteStore(dataDir);
+  const signingKey = loadSigningKey(dataDir);
+  const server = createServer({ config, store, signingKey, log: silentLogger, ...extraDeps });
+  const url = await server.listen();
+  const clients: Socket[] = [];
+  const circlesMade = new Set<string>();
+
+  const request = async (method: string, path: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+
+  const harness: Harness = {
+    url,
+    dataDir,
+    store,
+    server,
+    signingKey,
+    config,
+    async addUser(username, circles = []) {
+      const user = store.createUser({
+        username,
+        displayName: `${username[0]?.toUpperCase() ?? ''}${username.slice(1)} Tester`,
+        passwordHash: await hashPassword(PASSWORD),
+      });
+      for (const circle of circles) {
+        if (!circlesMade.has(circle)) {
+          store.createCircle(circle);
+          circlesMade.add(circle);
+        }
+        store.addMember(circle, username);
+      }
+      return user.id;
+    },
+    async login(username, password = PASSWORD) {
+      const { status, body } = await request('POST', '/api/auth/login', { username, password });
+      if (status !== 200) throw new Error(`login ${username}: ${status} ${JSON.stringify(body)}`);
+      return body as TokenPair;
+    },
+    async connect(username) {
+      const tokens = await harness.login(username);
+      const socket = io(url, {
+        auth: { token: tokens.accessToken },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      clients.push(socket);
+      const client = makeClient(socket, tokens);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      return client;
+    },
+    post: (path, body, token) => request('POST', path, body, token),
+    get: (path, token) => request('GET', path, undefined, token),
+    async close() {
+      for (const socket of clients) socket.disconnect();
+      await server.close();
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+export function makeClient(socket: Socket, tokens: TokenPair): Client {
+  const inbox = new Map<string, unknown[]>();
+  const waiting = new Map<string, ((payload: unknown) => void)[]>();
+  const read = new Map<string, number>();
+  socket.onAny((event: string, payload: unknown) => {
+    const list = inbox.get(event) ?? [];
+    list.push(payload);
+    inbox.set(event, list);
+    const waiter = waiting.get(event)?.shift();
+    if (waiter) {
+      read.set(event, (read.get(event) ?? 0) + 1);
+      waiter(payload);
+    }
+  });
+  return {
+    socket,
+    userId: tokens.user.id,
+    tokens,
+    send: (event, payload) =>
+      socket.timeout(5_000).emitWithAck(event, payload) as Promise<Ack>,
+    next<T>(event: ServerEventName, timeoutMs = 5_000): Promise<T> {
+      const seen = read.get(event) ?? 0;
+      const list = inbox.get(event) ?? [];
+      if (list.length > seen) {
+        read.set(event, seen + 1);
+        return Promise.resolve(list[seen] as T);
+      }
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`no "${event}" within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const waiters = waiting.get(event) ?? [];
+        waiters.push((payload) => {
+          clearTimeout(timer);
+          resolve(payload as T);
+        });
+        waiting.set(event, waiters);
+      });
+    },
+    received: (event) => inbox.get(event) ?? [],
+  };
+}
+
+/** A syntactically valid offer/answer for tests that do not run WebRTC. */
+export const fakeSdp = (type: 'offer' | 'answer') => ({
+  type,
+  sdp: `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`,
+});
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

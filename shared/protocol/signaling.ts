@@ -1,0 +1,153 @@
+/**
+ * The Socket.io signaling protocol. The five seed events (call-offer, call-answer, ice-candidate,
+ * call-decline, end-call) keep the mobile client's names and payloads; `callId` is optional on them
+ * so a seed client that sends none still works (the server finds or makes the call). Everything
+ * else is an addition with its own schema. Client payloads carry `to`; the server delivers the same
+ * event with `from` stamped from the authenticated socket.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits.ts';
+import { callIdSchema, userIdSchema, type CallId } from './ids.ts';
+
+export const sessionDescriptionSchema = z.object({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: z.string().max(LIMITS.sdpChars).optional(),
+});
+export type SessionDescription = z.infer<typeof sessionDescriptionSchema>;
+
+const offerDescription = sessionDescriptionSchema.extend({
+  type: z.literal('offer'),
+  sdp: z.string().min(1).max(LIMITS.sdpChars),
+});
+const answerDescription = sessionDescriptionSchema.extend({
+  type: z.literal('answer'),
+  sdp: z.string().min(1).max(LIMITS.sdpChars),
+});
+
+export const iceCandidateSchema = z.object({
+  candidate: z.string().max(LIMITS.candidateChars),
+  sdpMid: z.string().max(LIMITS.idChars).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  usernameFragment: z.string().max(LIMITS.idChars).nullable().optional(),
+});
+export type IceCandidate = z.infer<typeof iceCandidateSchema>;
+
+const to = { to: userIdSchema };
+const optionalCallId = { callId: callIdSchema.optional() };
+const callId = { callId: callIdSchema };
+
+export const mediaStateSchema = z.object({
+  audio: z.boolean(),
+  video: z.boolean(),
+  screen: z.boolean(),
+});
+export type MediaState = z.infer<typeof mediaStateSchema>;
+
+export const recordingStateSchema = z.enum([
+  'started',
+  'stopped',
+  'consent-requested',
+  'consent-granted',
+  'consent-denied',
+]);
+export type RecordingState = z.infer<typeof recordingStateSchema>;
+
+/** What clients send. `from` on call-offer is accepted for seed compatibility and ignored. */
+export const clientEvents = {
+  'call-offer': z.object({ ...to, ...optionalCallId, offer: offerDescription, from: z.unknown() }),
+  'call-answer': z.object({ ...to, ...optionalCallId, answer: answerDescription }),
+  'ice-candidate': z.object({ ...to, ...optionalCallId, candidate: iceCandidateSchema }),
+  'call-decline': z.object({ ...to, ...optionalCallId }),
+  'end-call': z.object({ ...to, ...optionalCallId }),
+  /** The caller gives up before an answer. */
+  'call-cancel': z.object({ ...to, ...callId }),
+  /** Perfect negotiation: either party sends an offer or an answer mid-call. */
+  'call-renegotiate': z.object({ ...to, ...callId, description: sessionDescriptionSchema }),
+  'media-state': z.object({ ...to, ...callId, state: mediaStateSchema }),
+  'recording-state': z.object({ ...to, ...callId, state: recordingStateSchema }),
+  /**
+   * After a reconnect: this socket speaks for my side of the call again. Recreates the call when
+   * the server restarted and forgot it, so signaling resumes while the media never stopped.
+   */
+  'call-resume': z.object({ ...to, ...callId }),
+  /** A fresh access token for a live socket, so it outlives the token it connected with. */
+  'auth-renew': z.object({ token: z.string().min(1).max(4_096) }),
+} as const;
+export type ClientEventName = keyof typeof clientEvents;
+export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientEvents)[E]>;
+export const clientEventNames = Object.keys(clientEvents) as ClientEventName[];
+
+export const presenceStatusSchema = z.enum(['online', 'offline', 'in-call']);
+export type PresenceStatus = z.infer<typeof presenceStatusSchema>;
+
+export const callErrorCodeSchema = z.enum([
+  'invalid-payload',
+  'not-allowed',
+  'unavailable',
+  'no-such-call',
+  'not-in-call',
+  'rate-limited',
+  'caller-busy',
+  'unknown-event',
+  'internal',
+]);
+export type CallErrorCode = z.infer<typeof callErrorCodeSchema>;
+
+const from = { from: userIdSchema };
+
+/** What the server sends. */
+export const serverEvents = {
+  'call-offer': z.object({
+    ...from,
+    ...callId,
+    offer: offerDescription,
+    fromName: z.string().max(LIMITS.displayNameChars),
+  }),
+  'call-answer': z.object({ ...from, ...callId, answer: answerDescription }),
+  'ice-candidate': z.object({ ...from, ...callId, candidate: iceCandidateSchema }),
+  'call-decline': z.object({ ...from, ...callId }),
+  'end-call': z.object({ ...from, ...callId }),
+  'call-cancel': z.object({ ...from, ...callId }),
+  'call-renegotiate': z.object({ ...from, ...callId, description: sessionDescriptionSchema }),
+  'media-state': z.object({ ...from, ...callId, state: mediaStateSchema }),
+  'recording-state': z.object({ ...from, ...callId, state: recordingStateSchema }),
+  /** To the caller: the callee is in another call. */
+  'call-busy': z.object({ ...from, ...callId }),
+  /** To both parties: nobody answered within the ring timeout. */
+  'call-missed': z.object({ ...callId, peer: userIdSchema }),
+  /** To the callee's other devices once one of them answered. */
+  'call-answered-elsewhere': z.object({ ...callId }),
+  /** To the caller: at least one of the callee's devices is ringing. */
+  'call-ringing': z.object({ ...from, ...callId }),
+  /** A refused message; it reached no one else. */
+  'call-error': z.object({
+    code: callErrorCodeSchema,
+    message: z.string(),
+    event: z.string(),
+    callId: callIdSchema.optional(),
+  }),
+  presence: z.object({ userId: userIdSchema, status: presenceStatusSchema }),
+  /** On connect: the presence of every circle-mate. */
+  'presence-snapshot': z.object({
+    users: z.array(z.object({ userId: userIdSchema, status: presenceStatusSchema })),
+  }),
+  /** The access token of this socket expired; it is disconnected next. Reconnect with a fresh one. */
+  'auth-expired': z.object({ message: z.string() }),
+} as const;
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
+export const serverEventNames = Object.keys(serverEvents) as ServerEventName[];
+
+/** The acknowledgement every client event may ask for. */
+export type Ack =
+  | { ok: true; callId?: CallId }
+  | { ok: false; error: { code: CallErrorCode; message: string } };
+
+/** Reasons the server gives when it refuses or ends a socket (Socket.io `connect_error` message). */
+export const AUTH_ERRORS = {
+  missing: 'auth-missing',
+  invalid: 'auth-invalid',
+  expired: 'auth-expired',
+  disabled: 'account-disabled',
+  origin: 'origin-not-allowed',
+} as const;
