@@ -51,7 +51,10 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: globals.node },
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { project: false, projectService: false },
+    },
   },
   {
     files: ['**/*.test.ts', '**/*.spec.ts', 'e2e/**', 'bench/**'],
@@ -59,7 +62,10 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  restrict(['shared/**'], [nodeBuiltins, electron, ...['main', 'preload', 'renderer', 'server'].map(folder)]),
+  restrict(
+    ['shared/**'],
+    [nodeBuiltins, electron, ...['main', 'preload', 'renderer', 'server'].map(folder)],
+  ),
   restrict(['renderer/**'], [nodeBuiltins, electron, ...['main', 'preload', 'server'].map(folder)]),
   restrict(['preload/**'], [nodeBuiltins, ...['main', 'renderer', 'server'].map(folder)]),
   restrict(['main/**'], [...['preload', 'renderer', 'server'].map(folder)]),

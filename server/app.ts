@@ -23,7 +23,7 @@ import { createMemoryConnectionCounter, type ConnectionCounter } from './presenc
 import { createDelivery, userRoom } from './realtime/delivery.ts';
 import { dispatch } from './realtime/dispatch.ts';
 import { Refusal } from './realtime/refusal.ts';
-import { armExpiry, installSocketAuth, socketUser } from './realtime/socket-auth.ts';
+import { armExpiry, installSocketAuth, originAllowed, socketUser } from './realtime/socket-auth.ts';
 import type { AccountStore } from './storage/store.ts';
 
 export interface ServerDeps {
@@ -56,7 +56,10 @@ export function createServer(deps: ServerDeps): RunningServer {
     store,
   );
   const router = createRouter(log);
-  const onRequest = (req: Parameters<typeof router.handle>[0], res: Parameters<typeof router.handle>[1]) => {
+  const onRequest = (
+    req: Parameters<typeof router.handle>[0],
+    res: Parameters<typeof router.handle>[1],
+  ) => {
     if (router.handle(req, res)) return;
     // Socket.io attaches its own listener for /socket.io/; everything else is not ours.
     if (!(req.url ?? '').startsWith('/socket.io/')) {
@@ -73,6 +76,7 @@ export function createServer(deps: ServerDeps): RunningServer {
   const io = new Server(http, {
     maxHttpBufferSize: LIMITS.packetBytes,
     cors: { origin: config.origins },
+    allowRequest: originAllowed(config.origins, log),
     pingInterval: 10_000,
     pingTimeout: 5_000,
   });
@@ -90,7 +94,11 @@ export function createServer(deps: ServerDeps): RunningServer {
     disconnectGraceMs: config.disconnectGraceMs,
   });
   const messageLimiter =
-    deps.messageLimiter ?? createMemoryRateLimiter({ capacity: 200, refillPerSecond: 50 });
+    deps.messageLimiter ??
+    createMemoryRateLimiter({
+      capacity: 4 * config.socketMessagesPerSecond,
+      refillPerSecond: config.socketMessagesPerSecond,
+    });
 
   registerAuthRoutes(router, {
     store,
@@ -100,7 +108,11 @@ export function createServer(deps: ServerDeps): RunningServer {
     addressLimiter: createMemoryRateLimiter({ capacity: 30, refillPerSecond: 0.5 }),
   });
   registerDirectoryRoutes(router, { store, tokens, ice: config.ice, statusOf: presence.statusOf });
-  installSocketAuth(io, { tokens, store, origins: config.origins, log });
+  installSocketAuth(io, { tokens, store, log });
+  // Socket.io keeps each session's first HTTP request by default; we never need it again.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
 
   io.on('connection', (socket) => {
     const user = socketUser(socket);
@@ -118,7 +130,8 @@ export function createServer(deps: ServerDeps): RunningServer {
         ...Object.fromEntries(
           Object.entries(calls.handlers).map(([event, handler]) => [
             event,
-            (payload: never) => (handler as (s: typeof sender, p: never) => Promise<string>)(sender, payload),
+            (payload: never) =>
+              (handler as (s: typeof sender, p: never) => Promise<string>)(sender, payload),
           ]),
         ),
         'auth-renew': async ({ token }: { token: string }) => {
@@ -155,8 +168,9 @@ export function createServer(deps: ServerDeps): RunningServer {
         });
       }),
     close: async () => {
-      calls.close();
+      // Closing disconnects every socket, whose handlers may arm timers: stop those after.
       await io.close();
+      calls.close();
       http.closeAllConnections();
     },
   };

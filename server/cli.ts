@@ -3,7 +3,7 @@ import { loadSigningKey } from './auth/signing-key.ts';
 import { createServer } from './app.ts';
 import { ConfigError, USAGE, parseServerConfig } from './config.ts';
 import { seedDemo } from './demo.ts';
-import { createLogger } from './log.ts';
+import { createLogger, silentLogger } from './log.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
 
 async function main(): Promise<void> {
@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     if (logins) {
       console.log('Demo data added (circle "Demo Circle"). Sign in with:');
       for (const login of logins) {
-        console.log(`  ${login.displayName}: username ${login.username}  password ${login.password}`);
+        console.log(
+          `  ${login.displayName}: username ${login.username}  password ${login.password}`,
+        );
       }
     } else {
       console.log('--demo: the database has users already; no demo data added.');
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
     config,
     store,
     signingKey: loadSigningKey(config.dataDir),
-    log: createLogger(),
+    log: config.logEvents ? createLogger() : silentLogger,
   });
   const url = await server.listen();
   console.log(`RichesReach Advisor server listening on ${url} (data: ${config.dataDir})`);
@@ -44,6 +46,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `Server failed to start: ${(error as Error).message}`);
+  console.error(
+    error instanceof ConfigError
+      ? error.message
+      : `Server failed to start: ${(error as Error).message}`,
+  );
   process.exit(1);
 });

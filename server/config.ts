@@ -17,6 +17,10 @@ export interface ServerConfig {
   refreshTtlSeconds: number;
   ringTimeoutMs: number;
   disconnectGraceMs: number;
+  /** Messages per second one socket may send, sustained (bursts of four times that). */
+  socketMessagesPerSecond: number;
+  /** Log one line per connection and call event (off only for benchmarks). */
+  logEvents: boolean;
   demo: boolean;
 }
 
@@ -36,11 +40,16 @@ export const USAGE = `Usage: npm run server -- [options]
   --access-ttl <s>       access token lifetime, at most 600 (RR_ACCESS_TTL; default 600)
   --refresh-ttl <s>      refresh token lifetime (RR_REFRESH_TTL; default 2592000 = 30 days)
   --ring-timeout <s>     seconds a call rings before it is missed (RR_RING_TIMEOUT; default 30)
+  --socket-rate <n>      signaling messages per second per socket (RR_SOCKET_RATE; default 50)
+  --quiet                no per-event log lines
   --demo                 on an empty database, add a demo circle with two advisors and print their logins
   --help                 this text`;
 
 /** Where per-user application data lives on this OS. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string {
   const name = 'richesreach-advisor-server';
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
@@ -53,7 +62,13 @@ const list = (values: string[] | undefined, env: string | undefined): string[] =
     .map((v) => v.trim())
     .filter(Boolean);
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+function integer(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -62,7 +77,10 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   return value;
 }
 
-export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig | 'help' {
+export function parseServerConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -81,6 +99,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
         'access-ttl': { type: 'string' },
         'refresh-ttl': { type: 'string' },
         'ring-timeout': { type: 'string' },
+        'socket-rate': { type: 'string' },
+        quiet: { type: 'boolean' },
         demo: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -98,10 +118,13 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
   const turnUrls = list(values.turn, env.RR_TURN_URLS);
   const turnSecret = env.RR_TURN_SECRET || undefined;
   if (turnUrls.length > 0 && !turnSecret) {
-    throw new ConfigError('TURN URLs are set but RR_TURN_SECRET is not: clients could not use them.');
+    throw new ConfigError(
+      'TURN URLs are set but RR_TURN_SECRET is not: clients could not use them.',
+    );
   }
   for (const url of [...list(values.stun, env.RR_STUN_URLS), ...turnUrls]) {
-    if (!/^(stun|stuns|turn|turns):[^\s]+$/.test(url)) throw new ConfigError(`Not a STUN/TURN URL: "${url}".`);
+    if (!/^(stun|stuns|turn|turns):[^\s]+$/.test(url))
+      throw new ConfigError(`Not a STUN/TURN URL: "${url}".`);
   }
 
   return {
@@ -114,7 +137,13 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
       stunUrls: list(values.stun, env.RR_STUN_URLS),
       turnUrls,
       ...(turnSecret ? { turnSecret } : {}),
-      turnTtlSeconds: integer('--turn-ttl', values['turn-ttl'] ?? env.RR_TURN_TTL, 3600, 60, MAX_TURN_TTL_SECONDS),
+      turnTtlSeconds: integer(
+        '--turn-ttl',
+        values['turn-ttl'] ?? env.RR_TURN_TTL,
+        3600,
+        60,
+        MAX_TURN_TTL_SECONDS,
+      ),
     },
     accessTtlSeconds: integer(
       '--access-ttl',
@@ -123,9 +152,24 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
       5,
       MAX_ACCESS_TTL_SECONDS,
     ),
-    refreshTtlSeconds: integer('--refresh-ttl', values['refresh-ttl'] ?? env.RR_REFRESH_TTL, 2_592_000, 60, 31_536_000),
-    ringTimeoutMs: 1000 * integer('--ring-timeout', values['ring-timeout'] ?? env.RR_RING_TIMEOUT, 30, 1, 600),
+    refreshTtlSeconds: integer(
+      '--refresh-ttl',
+      values['refresh-ttl'] ?? env.RR_REFRESH_TTL,
+      2_592_000,
+      60,
+      31_536_000,
+    ),
+    ringTimeoutMs:
+      1000 * integer('--ring-timeout', values['ring-timeout'] ?? env.RR_RING_TIMEOUT, 30, 1, 600),
     disconnectGraceMs: 10_000,
+    socketMessagesPerSecond: integer(
+      '--socket-rate',
+      values['socket-rate'] ?? env.RR_SOCKET_RATE,
+      50,
+      1,
+      1_000_000,
+    ),
+    logEvents: !(values.quiet ?? false),
     demo: values.demo ?? false,
   };
 }

@@ -16,7 +16,7 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (!values.data) {
-    console.error('--data <dir> is required: the server\'s data folder.');
+    console.error("--data <dir> is required: the server's data folder.");
     return 2;
   }
   const store = openSqliteStore(values.data);

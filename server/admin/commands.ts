@@ -112,7 +112,9 @@ export async function runAdmin(
         const circles = store.listCircles();
         const lines = [`Users (${users.length}):`];
         for (const user of users) {
-          lines.push(`  ${user.username}  ${user.displayName}${user.disabled ? '  [disabled]' : ''}`);
+          lines.push(
+            `  ${user.username}  ${user.displayName}${user.disabled ? '  [disabled]' : ''}`,
+          );
         }
         lines.push(`Circles (${circles.length}):`);
         for (const circle of circles) {

@@ -13,7 +13,10 @@ afterEach(async () => {
 
 describe('sign-in', () => {
   it('returns a token pair and the profile for the right password', async () => {
-    const { status, body } = await h.post('/api/auth/login', { username: 'alice', password: PASSWORD });
+    const { status, body } = await h.post('/api/auth/login', {
+      username: 'alice',
+      password: PASSWORD,
+    });
     expect(status).toBe(200);
     const pair = tokenPairSchema.parse(body);
     expect(pair.user).toMatchObject({ username: 'alice', displayName: 'Alice Tester' });
@@ -58,7 +61,9 @@ describe('sign-in', () => {
   it('rate-limits failed sign-ins per account', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await h.post('/api/auth/login', { username: 'alice', password: 'wrong-one' })).status);
+      statuses.push(
+        (await h.post('/api/auth/login', { username: 'alice', password: 'wrong-one' })).status,
+      );
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
@@ -93,23 +98,35 @@ describe('refresh rotation', () => {
     const second = tokenPairSchema.parse(
       (await h.post('/api/auth/refresh', { refreshToken: first.refreshToken })).body,
     );
-    expect((await h.post('/api/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(401);
+    expect((await h.post('/api/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(
+      401,
+    );
     // The thief's replay killed the legitimate successor too ...
-    expect((await h.post('/api/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(401);
+    expect((await h.post('/api/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(
+      401,
+    );
     // ... but not the other device's family.
-    expect((await h.post('/api/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(200);
+    expect((await h.post('/api/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(
+      200,
+    );
   });
 
   it('logout revokes the family', async () => {
     const pair = await h.login('alice');
-    expect((await h.post('/api/auth/logout', { refreshToken: pair.refreshToken })).status).toBe(200);
-    expect((await h.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
+    expect((await h.post('/api/auth/logout', { refreshToken: pair.refreshToken })).status).toBe(
+      200,
+    );
+    expect((await h.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(
+      401,
+    );
   });
 
   it('a disabled account cannot refresh', async () => {
     const pair = await h.login('alice');
     h.store.setDisabled('alice', true);
-    expect((await h.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
+    expect((await h.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(
+      401,
+    );
   });
 
   it('stores refresh tokens only as hashes', async () => {

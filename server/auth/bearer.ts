@@ -15,7 +15,8 @@ export async function requireUser(
   try {
     const claims = await tokens.verifyAccess(match[1]);
     const user = store.userById(claims.userId);
-    if (!user || user.disabled) throw new HttpError(401, 'account-disabled', 'This account is disabled.');
+    if (!user || user.disabled)
+      throw new HttpError(401, 'account-disabled', 'This account is disabled.');
     return user;
   } catch (error) {
     if (error instanceof TokenError) {

@@ -28,9 +28,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await derive(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
+  const key = await derive(
+    password,
+    Buffer.from(salt, 'base64url'),
+    Number(n),
+    Number(r),
+    Number(p),
+  );
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash of nothing, checked when the user does not exist so both paths take the same time. */
-export const DUMMY_HASH = await hashPassword(randomBytes(12).toString('base64url'));
+/**
+ * A hash of nothing, checked when the user does not exist so both paths take the same time.
+ * Made on first use: scrypt's 32 MiB scratch memory is then not paid by servers that never need it.
+ */
+let dummy: Promise<string> | undefined;
+export const dummyHash = (): Promise<string> =>
+  (dummy ??= hashPassword(randomBytes(12).toString('base64url')));

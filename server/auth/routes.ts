@@ -8,7 +8,7 @@ import { parseBody, type Router } from '../http/router.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../storage/store.ts';
 import { requireUser } from './bearer.ts';
-import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+import { dummyHash, verifyPassword } from './passwords.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { TokenService } from './tokens.ts';
 
@@ -23,7 +23,11 @@ export interface AuthRouteDeps {
 }
 
 const tooMany = () =>
-  new HttpError(429, 'rate-limited', 'Too many sign-in attempts. Wait a few minutes and try again.');
+  new HttpError(
+    429,
+    'rate-limited',
+    'Too many sign-in attempts. Wait a few minutes and try again.',
+  );
 
 export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
   const { store, tokens, log } = deps;
@@ -34,7 +38,7 @@ export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
     if (!deps.accountLimiter.hasToken(username)) throw tooMany();
     const user = store.userByUsername(username);
     // Only a failure spends the account's budget, so an advisor is not locked out by signing in.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok) {
       deps.accountLimiter.take(username);
       log('auth.login-failed', { username, address: ctx.address });

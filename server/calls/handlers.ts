@@ -55,8 +55,8 @@ export function createCallHandlers(deps: CallHandlerDeps) {
       reason,
       seconds: Math.round((Date.now() - call.startedAt) / 1000),
     });
-    presence.announce(call.caller);
-    presence.announce(call.callee);
+    presence.announce(call.caller, call.callee);
+    presence.announce(call.callee, call.caller);
   }
 
   /** The call this message belongs to, and that the sender speaks for one of its parties. */
@@ -99,7 +99,8 @@ export function createCallHandlers(deps: CallHandlerDeps) {
   }
 
   const requireActive = (call: CallRecord): void => {
-    if (call.state !== 'active') throw new Refusal('no-such-call', 'The call is not answered yet.', call.id);
+    if (call.state !== 'active')
+      throw new Refusal('no-such-call', 'The call is not answered yet.', call.id);
   };
 
   const offer: Handler<'call-offer'> = async (sender, payload) => {
@@ -146,9 +147,8 @@ export function createCallHandlers(deps: CallHandlerDeps) {
       fromName: sender.displayName,
       callId,
     });
-    delivery.toSocket(sender.socketId, 'call-ringing', { from: to, callId });
-    presence.announce(sender.userId);
-    presence.announce(to);
+    presence.announce(sender.userId, to);
+    presence.announce(to, sender.userId);
     timers.set(
       `ring:${callId}`,
       setTimeout(() => {
@@ -164,7 +164,8 @@ export function createCallHandlers(deps: CallHandlerDeps) {
 
   const answer: Handler<'call-answer'> = async (sender, payload) => {
     const call = callFor(sender, payload.to, payload.callId);
-    if (call.callee !== sender.userId) throw new Refusal('not-in-call', 'Only the callee answers.', call.id);
+    if (call.callee !== sender.userId)
+      throw new Refusal('not-in-call', 'Only the callee answers.', call.id);
     if (call.state !== 'ringing') {
       throw new Refusal('not-in-call', 'This call was answered on another device.', call.id);
     }
@@ -237,7 +238,11 @@ export function createCallHandlers(deps: CallHandlerDeps) {
     const call = callFor(sender, payload.to, payload.callId);
     requireActive(call);
     requireSpeaker(call, sender);
-    relay(call, sender, 'media-state', { state: payload.state, from: sender.userId, callId: call.id });
+    relay(call, sender, 'media-state', {
+      state: payload.state,
+      from: sender.userId,
+      callId: call.id,
+    });
     return Promise.resolve(call.id);
   };
 
@@ -258,7 +263,11 @@ export function createCallHandlers(deps: CallHandlerDeps) {
     if (!existing) {
       // The server restarted mid-call: the parties' media still flows, so take their word for
       // the call, within the same rules as a new one.
-      if (!store.shareCircle(sender.userId, payload.to) || registry.callOf(sender.userId) || registry.callOf(payload.to)) {
+      if (
+        !store.shareCircle(sender.userId, payload.to) ||
+        registry.callOf(sender.userId) ||
+        registry.callOf(payload.to)
+      ) {
         throw new Refusal('no-such-call', 'That call cannot be resumed.', payload.callId);
       }
       registry.add({
@@ -271,8 +280,8 @@ export function createCallHandlers(deps: CallHandlerDeps) {
         startedAt: Date.now(),
       });
       log('call.resume', { callId: payload.callId, by: sender.userId, recreated: true });
-      presence.announce(sender.userId);
-      presence.announce(payload.to);
+      presence.announce(sender.userId, payload.to);
+      presence.announce(payload.to, sender.userId);
       return payload.callId;
     }
     const call = callFor(sender, payload.to, payload.callId);

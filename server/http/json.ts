@@ -22,7 +22,8 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too-large', 'The request body is too large.');
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, 'too-large', 'The request body is too large.');
     chunks.push(chunk);
   }
   try {

@@ -41,7 +41,8 @@ export function createRouter(log: Logger): Router {
       const ctx: RequestContext = { req, address: req.socket.remoteAddress ?? 'unknown' };
       void (async () => {
         try {
-          if (!handler) throw new HttpError(404, 'not-found', `No such endpoint: ${req.method} ${path}`);
+          if (!handler)
+            throw new HttpError(404, 'not-found', `No such endpoint: ${req.method} ${path}`);
           sendJson(res, 200, await handler(ctx));
         } catch (error) {
           if (error instanceof HttpError) {

@@ -10,22 +10,38 @@ export function createPresence(deps: {
   registry: CallRegistry;
   connections: ConnectionCounter;
   delivery: Delivery;
+  /** How long a user's circle-mates are remembered; membership changes show within this. */
+  matesTtlMs?: number;
 }) {
+  const ttl = deps.matesTtlMs ?? 5_000;
+  const mates = new Map<string, { ids: string[]; until: number }>();
+  // Every call start and end announces both parties: remember mates briefly rather than query each time.
+  const matesOf = (userId: string): string[] => {
+    const now = Date.now();
+    const cached = mates.get(userId);
+    if (cached && cached.until > now) return cached.ids;
+    if (mates.size > 50_000) mates.clear();
+    const ids = deps.store.circleMateIds(userId);
+    mates.set(userId, { ids, until: now + ttl });
+    return ids;
+  };
   const statusOf = (userId: string): PresenceStatus => {
     if (!deps.connections.isOnline(userId)) return 'offline';
     return deps.registry.callOf(userId) ? 'in-call' : 'online';
   };
   return {
     statusOf,
-    announce(userId: string): void {
-      deps.delivery.toUser(deps.store.circleMateIds(userId), 'presence', {
+    /** Tells the user's circle-mates their status, except `counterpart`, who learns it from the call itself. */
+    announce(userId: string, counterpart?: string): void {
+      const to = counterpart ? matesOf(userId).filter((id) => id !== counterpart) : matesOf(userId);
+      deps.delivery.toUser(to, 'presence', {
         userId,
         status: statusOf(userId),
       });
     },
     snapshotFor(userId: string) {
       return {
-        users: deps.store.circleMateIds(userId).map((id) => ({ userId: id, status: statusOf(id) })),
+        users: matesOf(userId).map((id) => ({ userId: id, status: statusOf(id) })),
       };
     },
   };

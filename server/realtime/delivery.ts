@@ -17,7 +17,11 @@ export function createDelivery(io: Server) {
       const target = exceptSocket ? io.to(rooms).except(exceptSocket) : io.to(rooms);
       target.emit(event, payload);
     },
-    toSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerPayload<E>): void {
+    toSocket<E extends ServerEventName>(
+      socketId: string,
+      event: E,
+      payload: ServerPayload<E>,
+    ): void {
       io.to(socketId).emit(event, payload);
     },
     /** How many sockets of this user are connected (on every node). */

@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 /** Tries to connect with this handshake auth; resolves with the refusal reason or 'connected'. */
-function attempt(auth: Record<string, unknown> | undefined, extra: { query?: Record<string, string>; headers?: Record<string, string> } = {}) {
+function attempt(
+  auth: Record<string, unknown> | undefined,
+  extra: { query?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
   const socket = io(h.url, {
     ...(auth ? { auth } : {}),
     transports: ['websocket'],
@@ -36,7 +39,11 @@ function attempt(auth: Record<string, unknown> | undefined, extra: { query?: Rec
   });
 }
 
-const sign = (claims: { sub?: string; iss?: string; aud?: string; exp?: number | string }, key: Uint8Array, alg = 'HS256') => {
+const sign = (
+  claims: { sub?: string; iss?: string; aud?: string; exp?: number | string },
+  key: Uint8Array,
+  alg = 'HS256',
+) => {
   let jwt = new SignJWT({}).setProtectedHeader({ alg }).setIssuedAt();
   if (claims.sub) jwt = jwt.setSubject(claims.sub);
   jwt = jwt.setIssuer(claims.iss ?? ISSUER).setAudience(claims.aud ?? AUDIENCE);
@@ -63,17 +70,26 @@ describe('socket handshake', () => {
     const { accessToken } = await h.login('alice');
     const [head, body, sig] = accessToken.split('.');
     const forgedBody = Buffer.from(
-      JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), sub: 'someone-else' }),
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(body!, 'base64url').toString()),
+        sub: 'someone-else',
+      }),
     ).toString('base64url');
     expect(await attempt({ token: `${head}.${forgedBody}.${sig}` })).toBe('auth-invalid');
 
     // HS512 with the right key: still refused because the algorithm is pinned.
-    expect(await attempt({ token: await sign({ sub: aliceId }, key, 'HS512') })).toBe('auth-invalid');
+    expect(await attempt({ token: await sign({ sub: aliceId }, key, 'HS512') })).toBe(
+      'auth-invalid',
+    );
     // alg "none": an unsigned token.
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`;
     expect(await attempt({ token: none })).toBe('auth-invalid');
-    expect(await attempt({ token: await sign({ sub: aliceId, aud: 'someone-else' }, key) })).toBe('auth-invalid');
-    expect(await attempt({ token: await sign({ sub: aliceId, iss: 'evil' }, key) })).toBe('auth-invalid');
+    expect(await attempt({ token: await sign({ sub: aliceId, aud: 'someone-else' }, key) })).toBe(
+      'auth-invalid',
+    );
+    expect(await attempt({ token: await sign({ sub: aliceId, iss: 'evil' }, key) })).toBe(
+      'auth-invalid',
+    );
     const otherKey = new Uint8Array(32).fill(7);
     expect(await attempt({ token: await sign({ sub: aliceId }, otherKey) })).toBe('auth-invalid');
   });
@@ -84,19 +100,56 @@ describe('socket handshake', () => {
     expect(await attempt({ token: accessToken })).toBe('account-disabled');
   });
 
-  it('refuses browser origins that are not allowed', async () => {
+  it('refuses browser origins that are not allowed, before the upgrade', async () => {
     const { accessToken } = await h.login('alice');
-    expect(await attempt({ token: accessToken }, { headers: { origin: 'https://evil.example' } })).toBe(
-      'origin-not-allowed',
-    );
+    const res = await fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ message: 'origin-not-allowed' });
+    expect(
+      await attempt({ token: accessToken }, { headers: { origin: 'https://evil.example' } }),
+    ).toBe('websocket error');
+  });
+
+  it('accepts a browser origin that IT allowed', async () => {
+    const allowed = await startHarness({ origins: ['https://advisor.example'] });
+    await allowed.addUser('zoe', ['Z']);
+    const { accessToken } = await allowed.login('zoe');
+    const socket = io(allowed.url, {
+      auth: { token: accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { origin: 'https://advisor.example' },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    socket.disconnect();
+    await allowed.close();
   });
 });
 
 describe('token expiry on a live socket', () => {
   it('ends the socket with a clear reason when its token expires', async () => {
-    const token = await sign({ sub: aliceId, exp: Math.floor(Date.now() / 1000) + 2 }, h.signingKey);
-    const socket = io(h.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    const client = makeClient(socket, { accessToken: token, refreshToken: '', expiresIn: 2, user: { id: aliceId, username: 'alice', displayName: 'Alice' } });
+    const token = await sign(
+      { sub: aliceId, exp: Math.floor(Date.now() / 1000) + 2 },
+      h.signingKey,
+    );
+    const socket = io(h.url, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    const client = makeClient(socket, {
+      accessToken: token,
+      refreshToken: '',
+      expiresIn: 2,
+      user: { id: aliceId, username: 'alice', displayName: 'Alice' },
+    });
     const expired = client.next<{ message: string }>('auth-expired', 5_000);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     expect((await expired).message).toMatch(/expired/);
@@ -104,13 +157,29 @@ describe('token expiry on a live socket', () => {
   });
 
   it('auth-renew with a fresh token keeps the socket alive; a foreign token is refused', async () => {
-    const token = await sign({ sub: aliceId, exp: Math.floor(Date.now() / 1000) + 2 }, h.signingKey);
-    const socket = io(h.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    const client = makeClient(socket, { accessToken: token, refreshToken: '', expiresIn: 2, user: { id: aliceId, username: 'alice', displayName: 'Alice' } });
-    await new Promise((resolve) => socket.once('connect', resolve));
+    const token = await sign(
+      { sub: aliceId, exp: Math.floor(Date.now() / 1000) + 2 },
+      h.signingKey,
+    );
+    const socket = io(h.url, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    const client = makeClient(socket, {
+      accessToken: token,
+      refreshToken: '',
+      expiresIn: 2,
+      user: { id: aliceId, username: 'alice', displayName: 'Alice' },
+    });
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
     const bobId = await h.addUser('bob', ['Team']);
     const bobs = await sign({ sub: bobId }, h.signingKey);
-    expect(await client.send('auth-renew', { token: bobs })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await client.send('auth-renew', { token: bobs })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
     const fresh = await h.login('alice');
     expect(await client.send('auth-renew', { token: fresh.accessToken })).toEqual({ ok: true });
     await new Promise((resolve) => setTimeout(resolve, 3_000));

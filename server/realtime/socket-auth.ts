@@ -3,6 +3,7 @@
  * string), is verified before the connection is accepted, and its expiry ends the socket unless
  * the client renews it with `auth-renew` first.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import { AUTH_ERRORS } from '../../shared/protocol/signaling.ts';
 import { TokenError, type TokenService } from '../auth/tokens.ts';
@@ -19,15 +20,9 @@ export const socketUser = (socket: Socket): SocketUser => socket.data as SocketU
 
 export function installSocketAuth(
   io: Server,
-  deps: { tokens: TokenService; store: AccountStore; origins: string[]; log: Logger },
+  deps: { tokens: TokenService; store: AccountStore; log: Logger },
 ): void {
   io.use((socket, next) => {
-    const origin = socket.handshake.headers.origin;
-    // Browsers send Origin; the desktop app's main process does not.
-    if (origin !== undefined && !deps.origins.includes(origin)) {
-      next(new Error(AUTH_ERRORS.origin));
-      return;
-    }
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : '';
     if (!token) {
@@ -56,6 +51,22 @@ export function installSocketAuth(
       },
     );
   });
+}
+
+/**
+ * Browsers send Origin; the desktop app's main process does not. A browser origin that IT did
+ * not allow is refused before the WebSocket upgrade (HTTP 403).
+ */
+export function originAllowed(origins: string[], log: Logger) {
+  return (
+    req: IncomingMessage,
+    callback: (error: string | null | undefined, ok: boolean) => void,
+  ) => {
+    const origin = req.headers.origin;
+    const ok = origin === undefined || origins.includes(origin);
+    if (!ok) log('socket.refused', { reason: AUTH_ERRORS.origin, origin });
+    callback(ok ? null : AUTH_ERRORS.origin, ok);
+  };
 }
 
 /** Ends the socket when its token expires; returns a function that re-arms the timer. */

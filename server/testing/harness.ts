@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { TokenPair } from '../../shared/protocol/rest.ts';
-import type { Ack, ClientEventName, ServerEventName } from '../../shared/protocol/signaling.ts';
+import type { Ack, ServerEventName } from '../../shared/protocol/signaling.ts';
 import { createServer, type RunningServer, type ServerDeps } from '../app.ts';
 import { loadSigningKey } from '../auth/signing-key.ts';
 import { hashPassword } from '../auth/passwords.ts';
@@ -40,7 +40,7 @@ export interface Client {
   userId: string;
   tokens: TokenPair;
   /** Sends an event and resolves with the server's acknowledgement. */
-  send(event: ClientEventName | string, payload: unknown): Promise<Ack>;
+  send(event: string, payload: unknown): Promise<Ack>;
   /** Resolves with the next payload of this event (events that came earlier are kept). */
   next<T = Record<string, unknown>>(event: ServerEventName, timeoutMs?: number): Promise<T>;
   /** Every payload of this event received so far. */
@@ -58,7 +58,12 @@ export async function startHarness(
   const dataDir = tempDir();
   const base = parseServerConfig(['--port', '0', '--data', dataDir], {});
   if (base === 'help') throw new Error('unreachable');
-  const config: ServerConfig = { ...base, ringTimeoutMs: 2_000, disconnectGraceMs: 300, ...overrides };
+  const config: ServerConfig = {
+    ...base,
+    ringTimeoutMs: 2_000,
+    disconnectGraceMs: 300,
+    ...overrides,
+  };
   const store = openSqliteStore(dataDir);
   const signingKey = loadSigningKey(dataDir);
   const server = createServer({ config, store, signingKey, log: silentLogger, ...extraDeps });
@@ -75,7 +80,8 @@ export async function startHarness(
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: (await res.json()) as unknown };
+    const json: unknown = await res.json();
+    return { status: res.status, body: json };
   };
 
   const harness: Harness = {
@@ -151,8 +157,7 @@ export function makeClient(socket: Socket, tokens: TokenPair): Client {
     socket,
     userId: tokens.user.id,
     tokens,
-    send: (event, payload) =>
-      socket.timeout(5_000).emitWithAck(event, payload) as Promise<Ack>,
+    send: (event, payload) => socket.timeout(5_000).emitWithAck(event, payload) as Promise<Ack>,
     next<T>(event: ServerEventName, timeoutMs = 5_000): Promise<T> {
       const seen = read.get(event) ?? 0;
       const list = inbox.get(event) ?? [];

@@ -54,7 +54,12 @@ export type RecordingState = z.infer<typeof recordingStateSchema>;
 
 /** What clients send. `from` on call-offer is accepted for seed compatibility and ignored. */
 export const clientEvents = {
-  'call-offer': z.object({ ...to, ...optionalCallId, offer: offerDescription, from: z.unknown() }),
+  'call-offer': z.object({
+    ...to,
+    ...optionalCallId,
+    offer: offerDescription,
+    from: z.unknown().optional(),
+  }),
   'call-answer': z.object({ ...to, ...optionalCallId, answer: answerDescription }),
   'ice-candidate': z.object({ ...to, ...optionalCallId, candidate: iceCandidateSchema }),
   'call-decline': z.object({ ...to, ...optionalCallId }),
@@ -117,8 +122,6 @@ export const serverEvents = {
   'call-missed': z.object({ ...callId, peer: userIdSchema }),
   /** To the callee's other devices once one of them answered. */
   'call-answered-elsewhere': z.object({ ...callId }),
-  /** To the caller: at least one of the callee's devices is ringing. */
-  'call-ringing': z.object({ ...from, ...callId }),
   /** A refused message; it reached no one else. */
   'call-error': z.object({
     code: callErrorCodeSchema,
@@ -138,10 +141,12 @@ export type ServerEventName = keyof typeof serverEvents;
 export type ServerPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
 export const serverEventNames = Object.keys(serverEvents) as ServerEventName[];
 
-/** The acknowledgement every client event may ask for. */
+/**
+ * The acknowledgement every client event may ask for. For `call-offer`, `ok: true` means at
+ * least one device of the callee is ringing, unless a `call-busy` for that call id came first.
+ */
 export type Ack =
-  | { ok: true; callId?: CallId }
-  | { ok: false; error: { code: CallErrorCode; message: string } };
+  { ok: true; callId?: CallId } | { ok: false; error: { code: CallErrorCode; message: string } };
 
 /** Reasons the server gives when it refuses or ends a socket (Socket.io `connect_error` message). */
 export const AUTH_ERRORS = {

@@ -1,0 +1,356 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Ack } from '../../shared/protocol/signaling.ts';
+import { fakeSdp, sleep, startHarness, type Client, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+let alice: Client;
+let bob: Client;
+beforeEach(async () => {
+  h = await startHarness({ ringTimeoutMs: 1_000, disconnectGraceMs: 300 });
+  await h.addUser('alice', ['Team']);
+  await h.addUser('bob', ['Team']);
+  await h.addUser('carol', ['Elsewhere']);
+  await h.addUser('dave', ['Team']);
+  alice = await h.connect('alice');
+  bob = await h.connect('bob');
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const callId = (ack: Ack): string => {
+  if (!ack.ok || !ack.callId) throw new Error(`expected a call id, got ${JSON.stringify(ack)}`);
+  return ack.callId;
+};
+
+/** alice calls bob and bob answers; returns the call id. */
+async function connectCall(): Promise<string> {
+  const id = callId(
+    await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId, from: alice.userId }),
+  );
+  await bob.next('call-offer');
+  expect(await bob.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId })).toEqual({
+    ok: true,
+    callId: id,
+  });
+  await alice.next('call-answer');
+  return id;
+}
+
+describe('the seed protocol between two circle-mates', () => {
+  it('relays all five seed events with `from` stamped by the server', async () => {
+    const ack = await alice.send('call-offer', {
+      offer: fakeSdp('offer'),
+      to: bob.userId,
+      from: alice.userId,
+    });
+    const id = callId(ack);
+    const offer = await bob.next('call-offer');
+    expect(offer).toEqual({
+      offer: fakeSdp('offer'),
+      from: alice.userId,
+      fromName: 'Alice Tester',
+      callId: id,
+    });
+
+    // The seed's answer carries no call id: the server finds the call between the two.
+    await bob.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId });
+    expect(await alice.next('call-answer')).toEqual({
+      answer: fakeSdp('answer'),
+      from: bob.userId,
+      callId: id,
+    });
+
+    const candidate = {
+      candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
+    await alice.send('ice-candidate', { candidate, to: bob.userId });
+    expect(await bob.next('ice-candidate')).toEqual({ candidate, from: alice.userId, callId: id });
+    await bob.send('ice-candidate', { candidate, to: alice.userId });
+    expect(await alice.next('ice-candidate')).toEqual({ candidate, from: bob.userId, callId: id });
+
+    await alice.send('end-call', { to: bob.userId });
+    expect(await bob.next('end-call')).toEqual({ from: alice.userId, callId: id });
+
+    // call-decline, on a new call.
+    const second = callId(
+      await bob.send('call-offer', { offer: fakeSdp('offer'), to: alice.userId, from: bob.userId }),
+    );
+    await alice.next('call-offer');
+    expect(await alice.send('call-decline', { to: bob.userId })).toEqual({
+      ok: true,
+      callId: second,
+    });
+    expect(await bob.next('call-decline')).toEqual({ from: alice.userId, callId: second });
+  });
+
+  it('ignores a spoofed `from`', async () => {
+    const dave = await h.connect('dave');
+    await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId, from: dave.userId });
+    expect((await bob.next<{ from: string }>('call-offer')).from).toBe(alice.userId);
+  });
+
+  it('works without acknowledgements (seed clients pass none)', async () => {
+    alice.socket.emit('call-offer', {
+      offer: fakeSdp('offer'),
+      to: bob.userId,
+      from: alice.userId,
+    });
+    expect((await bob.next<{ from: string }>('call-offer')).from).toBe(alice.userId);
+    alice.socket.emit('call-offer', { to: bob.userId });
+    expect(await alice.next('call-error')).toMatchObject({
+      code: 'invalid-payload',
+      event: 'call-offer',
+    });
+  });
+});
+
+describe('call rules', () => {
+  it("refuses an offer to someone outside the caller's circles; it reaches no one", async () => {
+    const carol = await h.connect('carol');
+    const ack = await alice.send('call-offer', { offer: fakeSdp('offer'), to: carol.userId });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(await alice.next('call-error')).toMatchObject({
+      code: 'not-allowed',
+      event: 'call-offer',
+    });
+    await sleep(200);
+    expect(carol.received('call-offer')).toEqual([]);
+  });
+
+  it('refuses an offer to a disabled circle-mate, to oneself and to an unknown id', async () => {
+    h.store.setDisabled('bob', true);
+    expect(
+      await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }),
+    ).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(
+      await alice.send('call-offer', { offer: fakeSdp('offer'), to: alice.userId }),
+    ).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(await alice.send('call-offer', { offer: fakeSdp('offer'), to: 'nobody' })).toMatchObject(
+      { ok: false, error: { code: 'not-allowed' } },
+    );
+  });
+
+  it('says unavailable when the callee is offline', async () => {
+    const daveId = h.store.userByUsername('dave')!.id;
+    expect(await alice.send('call-offer', { offer: fakeSdp('offer'), to: daveId })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+  });
+
+  it('refuses messages to or from someone outside the call', async () => {
+    const id = await connectCall();
+    const dave = await h.connect('dave');
+    const candidate = { candidate: 'candidate:x', sdpMid: '0', sdpMLineIndex: 0 };
+    // dave, a circle-mate but not a party, tries to inject into the call.
+    expect(
+      await dave.send('ice-candidate', { candidate, to: alice.userId, callId: id }),
+    ).toMatchObject({ ok: false, error: { code: 'not-in-call' } });
+    expect(await dave.send('end-call', { to: bob.userId, callId: id })).toMatchObject({
+      ok: false,
+      error: { code: 'not-in-call' },
+    });
+    expect(
+      await dave.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId }),
+    ).toMatchObject({ ok: false, error: { code: 'no-such-call' } });
+    // alice sends to dave within her call with bob.
+    expect(
+      await alice.send('ice-candidate', { candidate, to: dave.userId, callId: id }),
+    ).toMatchObject({ ok: false, error: { code: 'not-in-call' } });
+    await sleep(200);
+    expect(alice.received('end-call')).toEqual([]);
+    expect(bob.received('end-call')).toEqual([]);
+    expect(dave.received('ice-candidate')).toEqual([]);
+  });
+
+  it('a ringing call times out into call-missed for both', async () => {
+    const id = callId(await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }));
+    expect(await alice.next('call-missed', 3_000)).toEqual({ callId: id, peer: bob.userId });
+    expect(await bob.next('call-missed', 3_000)).toEqual({ callId: id, peer: alice.userId });
+    // The call is gone: answering now is refused.
+    expect(
+      await bob.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId, callId: id }),
+    ).toMatchObject({ ok: false, error: { code: 'no-such-call' } });
+  });
+
+  it('a second call to someone in a call gets call-busy', async () => {
+    await connectCall();
+    const dave = await h.connect('dave');
+    const id = callId(await dave.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }));
+    expect(await dave.next('call-busy')).toEqual({ from: bob.userId, callId: id });
+    await sleep(100);
+    expect(bob.received('call-offer')).toHaveLength(1);
+  });
+
+  it('a caller already in a call cannot place another', async () => {
+    await connectCall();
+    await h.connect('dave');
+    const daveId = h.store.userByUsername('dave')!.id;
+    expect(await alice.send('call-offer', { offer: fakeSdp('offer'), to: daveId })).toMatchObject({
+      ok: false,
+      error: { code: 'caller-busy' },
+    });
+  });
+
+  it('the caller cancels a ringing call', async () => {
+    const id = callId(await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }));
+    await bob.next('call-offer');
+    expect(await alice.send('call-cancel', { to: bob.userId, callId: id })).toEqual({
+      ok: true,
+      callId: id,
+    });
+    expect(await bob.next('call-cancel')).toEqual({ from: alice.userId, callId: id });
+    expect(
+      await bob.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId, callId: id }),
+    ).toMatchObject({ ok: false });
+  });
+
+  it('a party disconnecting ends the call for the other (after the reconnect grace)', async () => {
+    const id = await connectCall();
+    alice.socket.disconnect();
+    expect(await bob.next('end-call', 3_000)).toEqual({ from: alice.userId, callId: id });
+  });
+
+  it('a party that reconnects within the grace resumes the call', async () => {
+    const id = await connectCall();
+    alice.socket.disconnect();
+    const again = await h.connect('alice');
+    expect(await again.send('call-resume', { to: bob.userId, callId: id })).toEqual({
+      ok: true,
+      callId: id,
+    });
+    await sleep(500);
+    expect(bob.received('end-call')).toEqual([]);
+    await bob.send('media-state', {
+      to: alice.userId,
+      callId: id,
+      state: { audio: false, video: true, screen: false },
+    });
+    expect(await again.next('media-state')).toMatchObject({
+      from: bob.userId,
+      state: { audio: false },
+    });
+  });
+
+  it('the caller leaving a ringing call cancels it for the callee', async () => {
+    const id = callId(await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }));
+    await bob.next('call-offer');
+    alice.socket.disconnect();
+    expect(await bob.next('call-cancel')).toEqual({ from: alice.userId, callId: id });
+  });
+
+  it('relays renegotiation, media state and recording state only within an active call', async () => {
+    const id = await connectCall();
+    const description = fakeSdp('offer');
+    await bob.send('call-renegotiate', { to: alice.userId, callId: id, description });
+    expect(await alice.next('call-renegotiate')).toEqual({
+      from: bob.userId,
+      callId: id,
+      description,
+    });
+    await alice.send('recording-state', { to: bob.userId, callId: id, state: 'started' });
+    expect(await bob.next('recording-state')).toEqual({
+      from: alice.userId,
+      callId: id,
+      state: 'started',
+    });
+    await alice.send('media-state', {
+      to: bob.userId,
+      callId: id,
+      state: { audio: true, video: false, screen: true },
+    });
+    expect(await bob.next('media-state')).toEqual({
+      from: alice.userId,
+      callId: id,
+      state: { audio: true, video: false, screen: true },
+    });
+  });
+});
+
+describe('several devices of one user', () => {
+  it('all ring; the first to answer wins; the others hear answered-elsewhere and cannot speak', async () => {
+    const bob2 = await h.connect('bob');
+    const id = callId(await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }));
+    await bob.next('call-offer');
+    await bob2.next('call-offer');
+    expect(
+      await bob2.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId, callId: id }),
+    ).toEqual({ ok: true, callId: id });
+    expect(await bob.next('call-answered-elsewhere')).toEqual({ callId: id });
+    expect(bob2.received('call-answered-elsewhere')).toEqual([]);
+    expect(
+      await bob.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId, callId: id }),
+    ).toMatchObject({ ok: false, error: { code: 'not-in-call' } });
+    expect(await bob.send('end-call', { to: alice.userId, callId: id })).toMatchObject({
+      ok: false,
+      error: { code: 'not-in-call' },
+    });
+    // Messages from alice now reach only the answering device.
+    await alice.send('media-state', {
+      to: bob.userId,
+      callId: id,
+      state: { audio: true, video: true, screen: false },
+    });
+    await bob2.next('media-state');
+    await sleep(100);
+    expect(bob.received('media-state')).toEqual([]);
+  });
+
+  it('a decline on one device stops the others ringing', async () => {
+    const bob2 = await h.connect('bob');
+    const id = callId(await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }));
+    await bob2.next('call-offer');
+    await bob.send('call-decline', { to: alice.userId, callId: id });
+    expect(await bob2.next('call-answered-elsewhere')).toEqual({ callId: id });
+    expect(await alice.next('call-decline')).toEqual({ from: bob.userId, callId: id });
+  });
+});
+
+describe('presence', () => {
+  it('circle-mates see each other online, in a call and offline; strangers see nothing', async () => {
+    const carol = await h.connect('carol');
+    const dave = await h.connect('dave');
+    const snapshot = await dave.next<{ users: { userId: string; status: string }[] }>(
+      'presence-snapshot',
+    );
+    expect(snapshot.users).toEqual(
+      expect.arrayContaining([
+        { userId: alice.userId, status: 'online' },
+        { userId: bob.userId, status: 'online' },
+      ]),
+    );
+    expect(snapshot.users.map((u) => u.userId)).not.toContain(carol.userId);
+
+    await connectCall();
+    const statuses = async (who: string) => {
+      for (let i = 0; i < 20; i++) {
+        const last = dave
+          .received('presence')
+          .filter((p) => (p as { userId: string }).userId === who)
+          .at(-1) as { status: string } | undefined;
+        if (last?.status === 'in-call') return last.status;
+        await sleep(50);
+      }
+      return 'not seen';
+    };
+    expect(await statuses(alice.userId)).toBe('in-call');
+    expect(await statuses(bob.userId)).toBe('in-call');
+
+    const circles = await h.get('/api/circles', dave.tokens.accessToken);
+    const members = (circles.body as { circles: { members: { id: string; status: string }[] }[] })
+      .circles[0]!.members;
+    expect(members.find((m) => m.id === alice.userId)?.status).toBe('in-call');
+
+    alice.socket.disconnect();
+    await sleep(200);
+    const lastAlice = dave
+      .received('presence')
+      .filter((p) => (p as { userId: string }).userId === alice.userId)
+      .at(-1);
+    expect(lastAlice).toEqual({ userId: alice.userId, status: 'offline' });
+    expect(carol.received('presence')).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultDataDir, parseServerConfig } from './config.ts';
+
+describe('server configuration', () => {
+  it('has safe defaults: loopback, port 3001, 10-minute access tokens, 30 s ring', () => {
+    const config = parseServerConfig([], { XDG_DATA_HOME: '/tmp/xdg' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3001,
+      dataDir: '/tmp/xdg/richesreach-advisor-server',
+      accessTtlSeconds: 600,
+      ringTimeoutMs: 30_000,
+      origins: [],
+    });
+  });
+
+  it('reads flags over environment', () => {
+    const config = parseServerConfig(
+      ['--port', '4000', '--origin', 'https://a.example,https://b.example'],
+      {
+        RR_PORT: '5000',
+        RR_HOST: '::1',
+        RR_TURN_URLS: 'turn:t.example:3478',
+        RR_TURN_SECRET: 'x',
+      },
+    );
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '::1',
+      origins: ['https://a.example', 'https://b.example'],
+      ice: { turnUrls: ['turn:t.example:3478'], turnSecret: 'x' },
+    });
+  });
+
+  it('refuses bad values with a clear message', () => {
+    expect(() => parseServerConfig(['--port', 'http'], {})).toThrow(ConfigError);
+    expect(() => parseServerConfig(['--access-ttl', '3600'], {})).toThrow(/from 5 to 600/);
+    expect(() => parseServerConfig(['--tls-cert', 'a.pem'], {})).toThrow(
+      /both --tls-cert and --tls-key/,
+    );
+    expect(() => parseServerConfig(['--turn', 'turn:x:3478'], {})).toThrow(/RR_TURN_SECRET/);
+    expect(() => parseServerConfig(['--stun', 'http://x'], {})).toThrow(/Not a STUN\/TURN URL/);
+    expect(() => parseServerConfig(['--nope'], {})).toThrow(/Unknown option/);
+  });
+
+  it('puts data in the per-OS app-data folder', () => {
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toContain(
+      'richesreach-advisor-server',
+    );
+    expect(defaultDataDir({}, 'darwin')).toContain(
+      'Library/Application Support/richesreach-advisor-server',
+    );
+  });
+});
