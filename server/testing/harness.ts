@@ -32,6 +32,10 @@ export interface Harness {
   connect(username: string): Promise<Client>;
   post(path: string, body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
   get(path: string, token?: string): Promise<{ status: number; body: unknown }>;
+  /** Stops the server (sockets drop, the port closes); data stays. */
+  stop(): Promise<void>;
+  /** Starts a new server process-equivalent on the same port and data: a server restart. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,8 +70,10 @@ export async function startHarness(
   };
   const store = openSqliteStore(dataDir);
   const signingKey = loadSigningKey(dataDir);
-  const server = createServer({ config, store, signingKey, log: silentLogger, ...extraDeps });
+  let server = createServer({ config, store, signingKey, log: silentLogger, ...extraDeps });
   const url = await server.listen();
+  let running = true;
+  const port = Number(new URL(url).port);
   const clients: Socket[] = [];
   const circlesMade = new Set<string>();
 
@@ -88,7 +94,9 @@ export async function startHarness(
     url,
     dataDir,
     store,
-    server,
+    get server() {
+      return server;
+    },
     signingKey,
     config,
     async addUser(username, circles = []) {
@@ -129,9 +137,31 @@ export async function startHarness(
     },
     post: (path, body, token) => request('POST', path, body, token),
     get: (path, token) => request('GET', path, undefined, token),
+    async stop() {
+      if (!running) return;
+      running = false;
+      await server.close();
+      await new Promise<void>((resolve) => {
+        server.http.close(() => {
+          resolve();
+        });
+      });
+    },
+    async restart() {
+      await harness.stop();
+      server = createServer({
+        config: { ...config, port },
+        store,
+        signingKey,
+        log: silentLogger,
+        ...extraDeps,
+      });
+      await server.listen();
+      running = true;
+    },
     async close() {
       for (const socket of clients) socket.disconnect();
-      await server.close();
+      if (running) await server.close();
       store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -182,7 +212,7 @@ export function makeClient(socket: Socket, tokens: TokenPair): Client {
 }
 
 /** A syntactically valid offer/answer for tests that do not run WebRTC. */
-export const fakeSdp = (type: 'offer' | 'answer') => ({
+export const fakeSdp = <T extends 'offer' | 'answer'>(type: T) => ({
   type,
   sdp: `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`,
 });

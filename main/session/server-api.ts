@@ -1,0 +1,71 @@
+/**
+ * Calls to the firm's server REST API, with failures turned into bridge errors in plain words.
+ * Never logs or returns request bodies (they hold passwords and tokens).
+ */
+import type { z } from 'zod';
+import { BridgeFailure } from '../../shared/bridge/results.ts';
+import { apiErrorSchema } from '../../shared/protocol/rest.ts';
+
+export type Fetch = typeof fetch;
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export async function callServer<T>(
+  fetchImpl: Fetch,
+  serverUrl: string,
+  path: string,
+  schema: z.ZodType<T>,
+  init: { method?: 'GET' | 'POST'; body?: unknown; token?: string } = {},
+): Promise<T> {
+  const url = new URL(path, serverUrl);
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      method: init.method ?? 'GET',
+      headers: {
+        accept: 'application/json',
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      redirect: 'error',
+    });
+  } catch {
+    throw new BridgeFailure(
+      'server-unreachable',
+      `Cannot reach the server at ${url.origin}. Check the address and your network connection.`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch {
+    throw new BridgeFailure(
+      'server-error',
+      `The server at ${url.origin} did not answer as expected (HTTP ${response.status}). Is this the RichesReach Advisor server?`,
+    );
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(json);
+    const code = parsed.success ? parsed.data.error.code : '';
+    const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
+    throw new BridgeFailure(errorCodeFor(response.status, code), message);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new BridgeFailure(
+      'server-error',
+      `The server at ${url.origin} sent an answer this app does not understand; it may need updating.`,
+    );
+  }
+  return parsed.data;
+}
+
+function errorCodeFor(status: number, code: string): BridgeFailure['code'] {
+  if (code === 'bad-credentials') return 'bad-credentials';
+  if (code === 'account-disabled') return 'account-disabled';
+  if (status === 429) return 'rate-limited';
+  if (status === 401) return 'session-expired';
+  return 'server-error';
+}
