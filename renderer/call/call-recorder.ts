@@ -1,0 +1,143 @@
+/**
+ * Local recording: the remote party's video (their screen while they share one), my camera as
+ * an inset and both voices mixed, encoded by MediaRecorder as WebM in 1 s chunks that go to
+ * main's recording writer as they come, in order. Nothing is kept here once main has it.
+ */
+import type { AdvisorApi } from '../../shared/bridge/api.ts';
+import type { RecordingSummary } from '../../shared/bridge/contract.ts';
+
+const WIDTH = 640;
+const HEIGHT = 360;
+const FPS = 15;
+const MIME_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm'];
+
+export interface RecorderSources {
+  /** What fills the frame: the remote screen if shared, else the remote camera. */
+  main: () => MediaStream | null;
+  inset: () => MediaStream | null;
+  audio: () => MediaStream[];
+}
+
+export interface ActiveRecording {
+  stop(): Promise<RecordingSummary>;
+  /** Resolves when writing failed (disk full…): the recording has stopped itself. */
+  failed: Promise<string>;
+}
+
+function videoFor(
+  stream: MediaStream | null,
+  cache: Map<string, HTMLVideoElement>,
+): HTMLVideoElement | null {
+  if (!stream) return null;
+  let video = cache.get(stream.id);
+  if (!video) {
+    video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    void video.play().catch(() => undefined);
+    cache.set(stream.id, video);
+  }
+  return video;
+}
+
+export async function startRecording(
+  bridge: AdvisorApi,
+  meta: { callId: string; participants: { id: string; displayName: string }[] },
+  sources: RecorderSources,
+): Promise<ActiveRecording> {
+  const mimeType = MIME_TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? 'video/webm';
+  const started = await bridge.recording.start({ ...meta, mimeType });
+  if (!started.ok) throw new Error(started.error.message);
+  const { recordingId } = started.value;
+
+  const canvas = document.createElement('canvas');
+  canvas.width = WIDTH;
+  canvas.height = HEIGHT;
+  const context = canvas.getContext('2d');
+  const videos = new Map<string, HTMLVideoElement>();
+  const draw = () => {
+    if (!context) return;
+    context.fillStyle = '#111';
+    context.fillRect(0, 0, WIDTH, HEIGHT);
+    const main = videoFor(sources.main(), videos);
+    if (main && main.videoWidth > 0) {
+      const scale = Math.min(WIDTH / main.videoWidth, HEIGHT / main.videoHeight);
+      const w = main.videoWidth * scale;
+      const h = main.videoHeight * scale;
+      context.drawImage(main, (WIDTH - w) / 2, (HEIGHT - h) / 2, w, h);
+    }
+    const inset = videoFor(sources.inset(), videos);
+    if (inset && inset.videoWidth > 0) {
+      const w = WIDTH / 4;
+      const h = (w * inset.videoHeight) / inset.videoWidth;
+      context.drawImage(inset, WIDTH - w - 8, HEIGHT - h - 8, w, h);
+    }
+  };
+  // A timer, not requestAnimationFrame: rAF stops when the window is hidden, recording must not.
+  const drawTimer = setInterval(draw, 1000 / FPS);
+  draw();
+
+  const audioContext = new AudioContext();
+  const mix = audioContext.createMediaStreamDestination();
+  for (const stream of sources.audio()) {
+    if (stream.getAudioTracks().length > 0)
+      audioContext.createMediaStreamSource(stream).connect(mix);
+  }
+  const output = new MediaStream([
+    ...canvas.captureStream(FPS).getVideoTracks(),
+    ...mix.stream.getAudioTracks(),
+  ]);
+  const recorder = new MediaRecorder(output, { mimeType, videoBitsPerSecond: 1_000_000 });
+
+  let chain: Promise<unknown> = Promise.resolve();
+  let failure: string | null = null;
+  let reportFailure: (message: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => {
+    reportFailure = resolve;
+  });
+
+  const cleanUp = () => {
+    clearInterval(drawTimer);
+    for (const track of output.getTracks()) track.stop();
+    for (const video of videos.values()) video.srcObject = null;
+    void audioContext.close();
+  };
+
+  recorder.ondataavailable = (event) => {
+    if (event.data.size === 0 || failure) return;
+    // Chunks are only valid concatenated in order: append strictly one after another.
+    chain = chain.then(async () => {
+      if (failure) return;
+      const bytes = new Uint8Array(await event.data.arrayBuffer());
+      const result = await bridge.recording.append(recordingId, bytes);
+      if (!result.ok) {
+        failure = result.error.message;
+        if (recorder.state !== 'inactive') recorder.stop();
+        cleanUp();
+        await bridge.recording.stop(recordingId);
+        reportFailure(failure);
+      }
+    });
+  };
+  recorder.start(1000);
+
+  return {
+    failed,
+    async stop() {
+      if (recorder.state !== 'inactive') {
+        const stopped = new Promise((resolve) => {
+          recorder.addEventListener('stop', resolve, { once: true });
+        });
+        recorder.stop();
+        await stopped;
+      }
+      await chain;
+      cleanUp();
+      if (failure) throw new Error(failure);
+      const result = await bridge.recording.stop(recordingId);
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** Camera and microphone capture with the advisor's chosen devices. */
+import type { DeviceChoice } from './types.ts';
+
+export async function openCameraAndMic(devices: DeviceChoice): Promise<MediaStream> {
+  const video: MediaTrackConstraints = {
+    width: { ideal: 1280 },
+    height: { ideal: 720 },
+    frameRate: { ideal: 30 },
+  };
+  const audio: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
+  if (devices.cameraId) video.deviceId = { exact: devices.cameraId };
+  if (devices.microphoneId) audio.deviceId = { exact: devices.microphoneId };
+  try {
+    return await navigator.mediaDevices.getUserMedia({ video, audio });
+  } catch (error) {
+    // A chosen device that was unplugged: fall back to the system default rather than fail the call.
+    if ((error as DOMException).name === 'OverconstrainedError') {
+      return navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+        audio: { echoCancellation: true, noiseSuppression: true },
+      });
+    }
+    throw error;
+  }
+}
+
+export function describeMediaError(error: unknown): string {
+  const name = (error as DOMException | undefined)?.name ?? '';
+  if (name === 'NotAllowedError')
+    return 'The app is not allowed to use your camera or microphone. Allow it in your system settings.';
+  if (name === 'NotFoundError')
+    return 'No camera or microphone was found. Connect one and try again.';
+  if (name === 'NotReadableError') return 'Your camera or microphone is in use by another app.';
+  return `Could not start your camera or microphone (${name || String(error)}).`;
+}
+
+/** Keeps the resolution when bandwidth is short (text on a shared screen must stay readable). */
+export async function preferResolution(sender: RTCRtpSender): Promise<void> {
+  const parameters = sender.getParameters();
+  parameters.degradationPreference = 'maintain-resolution';
+  await sender.setParameters(parameters).catch(() => undefined);
+}
