@@ -1,0 +1,504 @@
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordingSummarySchema, type RecordingPolicy } from '../../shared/bridge/contract.ts';
+import { BridgeFailure } from '../../shared/bridge/results.ts';
+import { createRouter } from '../ipc/router.ts';
+import { registerRecording } from './register-recording.ts';
+import {
+  createRecordingWriter,
+  safeFileStem,
+  type RecordingFs,
+  type RecordingManifest,
+  type RecordingStart,
+} from './writer.ts';
+
+const temporaryDirs: string[] = [];
+/** A recordings folder that does not exist yet (the writer creates it). */
+function tempFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rr-recording-'));
+  temporaryDirs.push(dir);
+  return join(dir, 'Recordings');
+}
+afterEach(() => {
+  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const START: RecordingStart = {
+  callId: 'call_0123456789',
+  participants: [{ id: 'u_alice', displayName: 'Alice' }],
+  mimeType: 'video/webm;codecs=vp8,opus',
+};
+/** 24 Nov 2026, 10:30:15 local time. */
+const T0 = new Date(2026, 10, 24, 10, 30, 15).getTime();
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const chunk = (fill: number, size: number): Uint8Array => new Uint8Array(size).fill(fill);
+const concat = (chunks: Uint8Array[]): Buffer => Buffer.concat(chunks);
+
+function writerFor(
+  folder: string,
+  extra: { now?: () => number; fs?: RecordingFs; policy?: RecordingPolicy } = {},
+) {
+  const { policy = 'allowed', ...rest } = extra;
+  return createRecordingWriter({
+    folder: () => folder,
+    policy: () => policy,
+    appVersion: '9.9.9-test',
+    ...rest,
+  });
+}
+
+const readManifest = (path: string): RecordingManifest =>
+  JSON.parse(readFileSync(`${path}.json`, 'utf8')) as RecordingManifest;
+const mediaFiles = (folder: string): string[] =>
+  readdirSync(folder).filter((name) => !name.endsWith('.json'));
+
+type Write = (bytes: Uint8Array, offset?: number, length?: number) => Promise<unknown>;
+
+/** Real node:fs/promises, with the media file's handle passed through `adapt` once opened. */
+function fsWithMediaHandle(adapt: (handle: FileHandle) => void): RecordingFs {
+  return {
+    ...fsp,
+    async open(path, flags, mode) {
+      const handle = await fsp.open(path, flags, mode);
+      if (flags === 'wx' && String(path).endsWith('.webm')) adapt(handle);
+      return handle;
+    },
+  };
+}
+
+function wrapWrite(handle: FileHandle, wrap: (write: Write) => Write): void {
+  const write = handle.write.bind(handle) as unknown as Write;
+  handle.write = wrap(write) as unknown as FileHandle['write'];
+}
+
+describe('recording writer', () => {
+  it('writes chunks in call order even when appends overlap and writes finish out of order', async () => {
+    const folder = tempFolder();
+    // Every write waits a random while, so unserialised writes would land shuffled.
+    const jittery = fsWithMediaHandle((handle) => {
+      wrapWrite(handle, (write) => async (bytes, offset, length) => {
+        await delay(Math.random() * 4);
+        return write(bytes, offset, length);
+      });
+    });
+    const writer = writerFor(folder, { fs: jittery });
+    const { recordingId } = await writer.start(START);
+    const chunks = Array.from({ length: 40 }, (_, i) => chunk(i, 100 + ((i * 37) % 900)));
+
+    const results = await Promise.all(chunks.map((c) => writer.append(recordingId, c)));
+
+    let total = 0;
+    expect(results.map((r) => r.bytes)).toEqual(chunks.map((c) => (total += c.byteLength)));
+    const summary = await writer.stop(recordingId);
+    const onDisk = readFileSync(join(summary.folder, summary.fileName));
+    expect(onDisk.equals(concat(chunks))).toBe(true);
+    expect(summary.bytes).toBe(onDisk.byteLength);
+  });
+
+  it('finishes with a manifest whose SHA-256, size and duration describe the file', async () => {
+    const folder = tempFolder();
+    let t = T0;
+    const writer = writerFor(folder, { now: () => t });
+    const { recordingId } = await writer.start({
+      ...START,
+      participants: [
+        { id: 'u_alice', displayName: 'Alice' },
+        { id: 'u_bob', displayName: 'Bob' },
+      ],
+    });
+    expect(recordingId).toMatch(/^rec_[A-Za-z0-9_-]{8,64}$/);
+    const chunks = [chunk(1, 5_000), chunk(2, 7_000), chunk(3, 11)];
+    for (const c of chunks) await writer.append(recordingId, c);
+    t += 65_432;
+    const summary = await writer.stop(recordingId);
+
+    expect(recordingSummarySchema.parse(summary)).toEqual(summary);
+    expect(summary.fileName).toBe('2026-11-24 10-30 Call with Alice and Bob.webm');
+    expect(summary.folder).toBe(resolve(folder));
+    const path = join(folder, summary.fileName);
+    const fileHash = sha256(readFileSync(path));
+    expect(summary).toMatchObject({ recordingId, bytes: 12_011, durationMs: 65_432 });
+    expect(summary.sha256).toBe(fileHash);
+    expect(readManifest(path)).toEqual({
+      version: 1,
+      status: 'complete',
+      callId: START.callId,
+      participants: [
+        { id: 'u_alice', displayName: 'Alice' },
+        { id: 'u_bob', displayName: 'Bob' },
+      ],
+      startedAt: new Date(T0).toISOString(),
+      endedAt: new Date(T0 + 65_432).toISOString(),
+      durationMs: 65_432,
+      bytes: 12_011,
+      sha256: fileHash,
+      mimeType: START.mimeType,
+      appVersion: '9.9.9-test',
+      file: summary.fileName,
+    });
+    expect(existsSync(`${path}.json.tmp`)).toBe(false);
+    expect(writer.activeCount()).toBe(0);
+    await expect(writer.reveal(recordingId)).resolves.toBe(path);
+    // A second stop answers with the same summary instead of failing.
+    await expect(writer.stop(recordingId)).resolves.toEqual(summary);
+  });
+
+  it('never overwrites: two recordings in the same minute get distinct names', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder, { now: () => T0 });
+    const first = await writer.start(START);
+    const second = await writer.start(START);
+    expect(writer.activeCount()).toBe(2);
+    await writer.append(first.recordingId, chunk(1, 10));
+    await writer.append(second.recordingId, chunk(2, 20));
+    const [a, b] = await writer.stopAll();
+
+    expect(writer.activeCount()).toBe(0);
+    expect(a?.fileName).toBe('2026-11-24 10-30 Call with Alice.webm');
+    expect(b?.fileName).toBe('2026-11-24 10-30 Call with Alice (2).webm');
+    expect(readFileSync(join(folder, a!.fileName)).equals(Buffer.from(chunk(1, 10)))).toBe(true);
+    expect(readFileSync(join(folder, b!.fileName)).equals(Buffer.from(chunk(2, 20)))).toBe(true);
+    expect(readManifest(join(folder, b!.fileName)).bytes).toBe(20);
+  });
+
+  it('also skips a name whose manifest is left over from a deleted recording', async () => {
+    const folder = tempFolder();
+    mkdirSync(folder);
+    const orphan = join(folder, '2026-11-24 10-30 Call with Alice.webm.json');
+    writeFileSync(orphan, '{"kept": true}');
+    const writer = writerFor(folder, { now: () => T0 });
+    const { recordingId } = await writer.start(START);
+    const summary = await writer.stop(recordingId);
+    expect(summary.fileName).toBe('2026-11-24 10-30 Call with Alice (2).webm');
+    expect(readFileSync(orphan, 'utf8')).toBe('{"kept": true}');
+    expect(mediaFiles(folder)).toEqual([summary.fileName]);
+  });
+
+  it('sanitises display names into a portable file name', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder, { now: () => T0 });
+    const { recordingId } = await writer.start({
+      ...START,
+      participants: [{ id: 'u_x', displayName: 'Ali/ce: <CON>?' }],
+    });
+    const { fileName } = await writer.stop(recordingId);
+
+    expect(fileName).toBe('2026-11-24 10-30 Call with Ali ce CON.webm');
+    expect(fileName).not.toMatch(/[<>:"/\\|?*\p{Cc}]/u);
+    expect(mediaFiles(folder)).toEqual([fileName]);
+  });
+
+  it('bounds long names and falls back when no name is usable', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder, { now: () => T0 });
+    const many = Array.from({ length: 6 }, (_, i) => ({
+      id: `u_${i}`,
+      displayName: `${'🦊'.repeat(30)}${i}`,
+    }));
+    const long = await writer.start({ ...START, participants: many });
+    const none = await writer.start({
+      ...START,
+      participants: [{ id: 'u_q', displayName: '???' }],
+    });
+    const [longSummary, noneSummary] = await writer.stopAll();
+
+    expect(Buffer.byteLength(longSummary!.fileName)).toBeLessThanOrEqual(200);
+    expect(longSummary!.fileName).toMatch(/^2026-11-24 10-30 Call with 🦊+.*\.webm$/u);
+    expect(noneSummary!.fileName).toBe('2026-11-24 10-30 Call.webm');
+    expect(long.recordingId).not.toBe(none.recordingId);
+  });
+
+  it('safeFileStem removes what Windows, macOS or Linux refuse or misdisplay', () => {
+    expect(safeFileStem('CON')).toBe('CON_');
+    expect(safeFileStem('lpt1.txt')).toBe('lpt1.txt_');
+    expect(safeFileStem('  ..hidden. ')).toBe('hidden');
+    expect(safeFileStem('a\u202Egpj.exe')).toBe('a gpj.exe');
+    expect(safeFileStem('tab\there\nnew')).toBe('tab here new');
+    expect(safeFileStem('x'.repeat(500))).toHaveLength(48);
+    expect(safeFileStem('..')).toBe('');
+  });
+
+  it('refuses to record when policy disables it, creating nothing', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder, { policy: 'disabled' });
+    const attempt = writer.start(START);
+    await expect(attempt).rejects.toBeInstanceOf(BridgeFailure);
+    await expect(attempt).rejects.toMatchObject({
+      code: 'recording-disabled',
+      message: expect.stringMatching(/turned off/) as unknown,
+    });
+    expect(existsSync(folder)).toBe(false);
+    expect(writer.activeCount()).toBe(0);
+  });
+
+  it('answers unknown ids with no-such-recording', async () => {
+    const writer = writerFor(tempFolder());
+    const unknown = 'rec_AAAAAAAAAAAAAAAA';
+    await expect(writer.append(unknown, chunk(1, 1))).rejects.toMatchObject({
+      code: 'no-such-recording',
+    });
+    await expect(writer.stop(unknown)).rejects.toMatchObject({ code: 'no-such-recording' });
+    await expect(writer.reveal(unknown)).rejects.toMatchObject({ code: 'no-such-recording' });
+  });
+
+  it('refuses appends after stop without touching the file', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder);
+    const { recordingId } = await writer.start(START);
+    await writer.append(recordingId, chunk(1, 10));
+    const summary = await writer.stop(recordingId);
+    await expect(writer.append(recordingId, chunk(2, 10))).rejects.toMatchObject({
+      code: 'no-such-recording',
+    });
+    expect(statSync(join(folder, summary.fileName)).size).toBe(10);
+  });
+
+  it('puts data on disk while recording: synced inline after a second, by timer otherwise', async () => {
+    const folder = tempFolder();
+    let t = T0;
+    const syncedSizes: number[] = [];
+    const counting = fsWithMediaHandle((handle) => {
+      const datasync = handle.datasync.bind(handle);
+      handle.datasync = async () => {
+        await datasync();
+        syncedSizes.push((await handle.stat()).size);
+      };
+    });
+    const writer = writerFor(folder, { now: () => t, fs: counting });
+    const { recordingId } = await writer.start(START);
+    const [fileName] = mediaFiles(folder);
+    const path = join(folder, fileName!);
+
+    await writer.append(recordingId, chunk(1, 1_000));
+    expect(syncedSizes).toEqual([]);
+    t += 1_000;
+    await writer.append(recordingId, chunk(2, 2_000));
+    // A second has passed since start: this append synced before it resolved.
+    expect(syncedSizes).toEqual([3_000]);
+    expect(statSync(path).size).toBe(3_000);
+
+    await writer.append(recordingId, chunk(3, 500));
+    expect(syncedSizes).toEqual([3_000]);
+    // No further append and no clock change: the timer syncs within the second anyway.
+    await delay(1_300);
+    expect(syncedSizes.at(-1)).toBe(3_500);
+    expect(writer.activeCount()).toBe(1);
+
+    await writer.stop(recordingId);
+    expect(statSync(path).size).toBe(3_500);
+  });
+
+  it('recovers a recording a crash left open as interrupted, with the hash of what was written', async () => {
+    const folder = tempFolder();
+    const startedAt = Date.now() - 60_000;
+    const crashed = writerFor(folder, { now: () => startedAt });
+    const { recordingId } = await crashed.start(START);
+    const chunks = [chunk(7, 4_000), chunk(8, 3_000)];
+    for (const c of chunks) await crashed.append(recordingId, c);
+    const [fileName] = mediaFiles(folder);
+    const path = join(folder, fileName!);
+    expect(readManifest(path)).toMatchObject({ status: 'recording', bytes: 0, sha256: null });
+    // A planted manifest must not make recovery read or write outside its own file.
+    writeFileSync(
+      join(folder, 'planted.json'),
+      JSON.stringify({ ...readManifest(path), file: '../outside.webm' }),
+    );
+
+    // "Crash": the first writer is dropped without stop; the next start recovers.
+    const restarted = writerFor(folder);
+    const recovered = await restarted.recoverInterrupted();
+
+    const expected = {
+      ...readManifest(path),
+      status: 'interrupted',
+      bytes: 7_000,
+      sha256: sha256(concat(chunks)),
+      endedAt: statSync(path).mtime.toISOString(),
+    };
+    expect(expected.sha256).toBe(sha256(readFileSync(path)));
+    expect(recovered).toEqual([expected]);
+    expect(readManifest(path)).toEqual(expected);
+    expect(expected.durationMs).toBe(statSync(path).mtime.getTime() - startedAt);
+    expect(expected.durationMs).toBeGreaterThan(55_000);
+    expect(JSON.parse(readFileSync(join(folder, 'planted.json'), 'utf8'))).toMatchObject({
+      status: 'recording',
+    });
+    await expect(restarted.recoverInterrupted()).resolves.toEqual([]);
+  });
+
+  it('leaves recordings that are still open in this run alone when recovering', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder);
+    const { recordingId } = await writer.start(START);
+    await writer.append(recordingId, chunk(1, 10));
+    await expect(writer.recoverInterrupted()).resolves.toEqual([]);
+    const summary = await writer.stop(recordingId);
+    expect(readManifest(join(folder, summary.fileName)).status).toBe('complete');
+  });
+
+  it('on a full disk reports disk-full and keeps what was written, closed with a failed manifest', async () => {
+    const folder = tempFolder();
+    // Like a real disk filling up: two whole writes, a short one, then ENOSPC.
+    let calls = 0;
+    const filling = fsWithMediaHandle((handle) => {
+      wrapWrite(handle, (write) => async (bytes, offset, length) => {
+        calls += 1;
+        if (calls === 3) return write(bytes, offset, Math.min(length ?? bytes.byteLength, 300));
+        if (calls > 3) {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+            code: 'ENOSPC',
+          });
+        }
+        return write(bytes, offset, length);
+      });
+    });
+    const writer = writerFor(folder, { fs: filling });
+    const { recordingId } = await writer.start(START);
+    const written = [chunk(1, 1_500), chunk(2, 2_500)];
+    for (const c of written) await writer.append(recordingId, c);
+
+    const failed = writer.append(recordingId, chunk(3, 1_000));
+    await expect(failed).rejects.toBeInstanceOf(BridgeFailure);
+    await expect(failed).rejects.toMatchObject({
+      code: 'disk-full',
+      message: expect.stringMatching(/disk is full.*recorded so far is kept/s) as unknown,
+    });
+
+    const [fileName] = mediaFiles(folder);
+    const path = join(folder, fileName!);
+    const onDisk = readFileSync(path);
+    expect(onDisk.equals(concat([...written, chunk(3, 300)]))).toBe(true);
+    expect(writer.activeCount()).toBe(0);
+    expect(readManifest(path)).toMatchObject({
+      status: 'failed',
+      error: 'ENOSPC',
+      bytes: 4_300,
+      sha256: sha256(onDisk),
+    });
+    // The renderer keeps sending until it hears: later chunks get the same answer.
+    await expect(writer.append(recordingId, chunk(4, 10))).rejects.toMatchObject({
+      code: 'disk-full',
+    });
+    await expect(writer.stop(recordingId)).resolves.toMatchObject({
+      bytes: 4_300,
+      sha256: sha256(onDisk),
+    });
+    expect(readFileSync(path).equals(onDisk)).toBe(true);
+  });
+
+  it('reports a folder it cannot write to as not-writable, naming Settings', async () => {
+    const folder = tempFolder();
+    mkdirSync(folder);
+    // Root ignores permission bits, so there the refusal comes from the file-system seam.
+    const asRoot = process.getuid?.() === 0;
+    const refusing: RecordingFs = {
+      ...fsp,
+      open: (path, flags, mode) =>
+        flags === 'wx'
+          ? Promise.reject(
+              Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }),
+            )
+          : fsp.open(path, flags, mode),
+    };
+    if (!asRoot) chmodSync(folder, 0o500);
+    try {
+      const writer = writerFor(folder, asRoot ? { fs: refusing } : {});
+      await expect(writer.start(START)).rejects.toMatchObject({
+        code: 'not-writable',
+        message: expect.stringMatching(
+          /recordings folder.*cannot be written.*Settings/s,
+        ) as unknown,
+      });
+      expect(readdirSync(folder)).toEqual([]);
+      expect(writer.activeCount()).toBe(0);
+    } finally {
+      chmodSync(folder, 0o700);
+    }
+  });
+});
+
+describe('recording channels through the router', () => {
+  const sender = { url: 'app://advisor/index.html', isMainFrame: true };
+
+  function setUp(policy: RecordingPolicy = 'allowed') {
+    const folder = tempFolder();
+    const router = createRouter({ trustedOrigin: 'app://advisor' });
+    const revealed: string[] = [];
+    registerRecording(router, {
+      writer: writerFor(folder, { policy }),
+      revealFile: (path) => revealed.push(path),
+    });
+    return { folder, router, revealed };
+  }
+
+  it('starts, appends, stops and reveals with {ok: true, value}', async () => {
+    const { folder, router, revealed } = setUp();
+    expect(router.unhandled().filter((c) => c.startsWith('recording:'))).toEqual([]);
+
+    const started = await router.invoke(sender, 'recording:start', [START]);
+    expect(started).toEqual({ ok: true, value: { recordingId: expect.any(String) as unknown } });
+    const { recordingId } = (started as { ok: true; value: { recordingId: string } }).value;
+
+    await expect(
+      router.invoke(sender, 'recording:append', [recordingId, new Uint8Array([1, 2, 3])]),
+    ).resolves.toEqual({ ok: true, value: { bytes: 3 } });
+    await expect(
+      router.invoke(sender, 'recording:append', [recordingId, new Uint8Array([4, 5])]),
+    ).resolves.toEqual({ ok: true, value: { bytes: 5 } });
+
+    const stopped = await router.invoke(sender, 'recording:stop', [recordingId]);
+    expect(stopped.ok).toBe(true);
+    const summary = recordingSummarySchema.parse((stopped as { ok: true; value: unknown }).value);
+    expect(summary).toMatchObject({
+      recordingId,
+      bytes: 5,
+      sha256: sha256(Buffer.from([1, 2, 3, 4, 5])),
+    });
+
+    await expect(router.invoke(sender, 'recording:reveal', [recordingId])).resolves.toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(revealed).toEqual([join(folder, summary.fileName)]);
+  });
+
+  it('rejects a string instead of bytes as invalid-arguments, writing nothing', async () => {
+    const { folder, router } = setUp();
+    const started = await router.invoke(sender, 'recording:start', [START]);
+    const { recordingId } = (started as { ok: true; value: { recordingId: string } }).value;
+
+    const result = await router.invoke(sender, 'recording:append', [recordingId, 'AAEC']);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
+    const [fileName] = mediaFiles(folder);
+    expect(statSync(join(folder, fileName!)).size).toBe(0);
+  });
+
+  it('passes writer refusals through as their code', async () => {
+    const { folder, router } = setUp('disabled');
+    await expect(router.invoke(sender, 'recording:start', [START])).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'recording-disabled' },
+    });
+    await expect(
+      router.invoke(sender, 'recording:stop', ['rec_AAAAAAAAAAAAAAAA']),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'no-such-recording' } });
+    expect(existsSync(folder)).toBe(false);
+  });
+});
