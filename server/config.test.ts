@@ -41,6 +41,7 @@ describe('server configuration', () => {
     expect(() => parseServerConfig(['--turn', 'turn:x:3478'], {})).toThrow(/RR_TURN_SECRET/);
     expect(() => parseServerConfig(['--stun', 'http://x'], {})).toThrow(/Not a STUN\/TURN URL/);
     expect(() => parseServerConfig(['--nope'], {})).toThrow(/Unknown option/);
+    expect(() => parseServerConfig(['--relay-only'], {})).toThrow(/--relay-only needs TURN URLs/);
   });
 
   it('puts data in the per-OS app-data folder', () => {

@@ -36,6 +36,7 @@ export const USAGE = `Usage: npm run server -- [options]
   --stun <url>           STUN URL; repeat or comma-separate (RR_STUN_URLS)
   --turn <url>           TURN URL; repeat or comma-separate (RR_TURN_URLS)
                          the TURN shared secret is read from RR_TURN_SECRET only (never a flag)
+  --relay-only           clients send media only through the TURN relay (RR_RELAY_ONLY=1)
   --turn-ttl <s>         TURN credential lifetime, at most 3600 (RR_TURN_TTL; default 3600)
   --access-ttl <s>       access token lifetime, at most 600 (RR_ACCESS_TTL; default 600)
   --refresh-ttl <s>      refresh token lifetime (RR_REFRESH_TTL; default 2592000 = 30 days)
@@ -96,6 +97,7 @@ export function parseServerConfig(
         stun: { type: 'string', multiple: true },
         turn: { type: 'string', multiple: true },
         'turn-ttl': { type: 'string' },
+        'relay-only': { type: 'boolean' },
         'access-ttl': { type: 'string' },
         'refresh-ttl': { type: 'string' },
         'ring-timeout': { type: 'string' },
@@ -122,6 +124,10 @@ export function parseServerConfig(
       'TURN URLs are set but RR_TURN_SECRET is not: clients could not use them.',
     );
   }
+  const relayOnly = values['relay-only'] ?? env.RR_RELAY_ONLY === '1';
+  if (relayOnly && turnUrls.length === 0) {
+    throw new ConfigError('--relay-only needs TURN URLs (--turn) and RR_TURN_SECRET.');
+  }
   for (const url of [...list(values.stun, env.RR_STUN_URLS), ...turnUrls]) {
     if (!/^(stun|stuns|turn|turns):[^\s]+$/.test(url))
       throw new ConfigError(`Not a STUN/TURN URL: "${url}".`);
@@ -137,6 +143,7 @@ export function parseServerConfig(
       stunUrls: list(values.stun, env.RR_STUN_URLS),
       turnUrls,
       ...(turnSecret ? { turnSecret } : {}),
+      relayOnly,
       turnTtlSeconds: integer(
         '--turn-ttl',
         values['turn-ttl'] ?? env.RR_TURN_TTL,

@@ -20,6 +20,9 @@ export interface CallEngineOptions {
   startWithCameraOff: () => boolean;
 }
 
+/** From answer to connected media; loopback takes under a second, relays a few. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
 const IDLE: CallSnapshot = {
   phase: 'idle',
   callId: null,
@@ -61,6 +64,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   let earlyCandidates: RTCIceCandidateInit[] = [];
   let recording: ActiveRecording | null = null;
   let qualityTimer: ReturnType<typeof setInterval> | undefined;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
 
   const set = (patch: Partial<CallSnapshot>): void => {
     snapshot = { ...snapshot, ...patch };
@@ -105,10 +109,14 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     screen: snapshot.local.sharing,
   });
 
-  async function iceServers(): Promise<RTCIceServer[]> {
+  interface IceConfig {
+    servers: RTCIceServer[];
+    policy: RTCIceTransportPolicy;
+  }
+  async function iceServers(): Promise<IceConfig> {
     const result = await bridge.directory.iceServers();
     if (!result.ok) throw new Error(result.error.message);
-    return result.value.iceServers;
+    return { servers: result.value.iceServers, policy: result.value.iceTransportPolicy ?? 'all' };
   }
 
   function onRemoteTrack(event: RTCTrackEvent): void {
@@ -121,9 +129,10 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     }
   }
 
-  function makeLink(servers: RTCIceServer[], polite: boolean): PeerLink {
+  function makeLink(ice: IceConfig, polite: boolean): PeerLink {
     return createPeerLink({
-      iceServers: servers,
+      iceServers: ice.servers,
+      iceTransportPolicy: ice.policy,
       polite,
       events: {
         sendDescription: (description) => {
@@ -135,6 +144,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         onRemoteTrack,
         onConnection: (connection) => {
           if (connection === 'connected' && snapshot.phase === 'connecting') {
+            clearTimeout(connectTimer);
             set({ phase: 'active', activeSince: Date.now(), connection });
             startQuality();
             return;
@@ -143,6 +153,30 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         },
       },
     });
+  }
+
+  /**
+   * A call whose media never connects (blocked network, wrong TURN credentials) ends with a
+   * clear error instead of "connecting" forever. Once connected, ICE restarts take over.
+   */
+  function armConnectTimeout(): void {
+    clearTimeout(connectTimer);
+    const callId = snapshot.callId;
+    connectTimer = setTimeout(() => {
+      if (
+        !isCurrent(callId ?? undefined) ||
+        snapshot.activeSince !== null ||
+        snapshot.phase === 'ended'
+      )
+        return;
+      if (snapshot.phase === 'outgoing' || snapshot.phase === 'incoming') return;
+      const { peer } = snapshot;
+      if (peer && callId) void send({ event: 'end-call', payload: { to: peer.id, callId } });
+      void end(
+        'failed',
+        'The call failed: the media connection could not be established (network or TURN server problem).',
+      );
+    }, CONNECT_TIMEOUT_MS);
   }
 
   function startQuality(): void {
@@ -172,6 +206,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
 
   function teardown(): void {
     clearInterval(qualityTimer);
+    clearTimeout(connectTimer);
     link?.close();
     link = null;
     for (const track of localStream?.getTracks() ?? []) track.stop();
@@ -246,6 +281,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     'call-answer': async (p) => {
       if (!isCurrent(p.callId) || snapshot.phase !== 'outgoing' || !link) return;
       set({ phase: 'connecting', connection: 'connecting' });
+      armConnectTimeout();
       await link.acceptAnswer(p.answer).catch((error: unknown) => fail(p.callId, error));
     },
     'ice-candidate': async (p) => {
@@ -431,6 +467,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       const offer = pendingOffer;
       if (snapshot.phase !== 'incoming' || !peer || !callId || !offer) return;
       set({ phase: 'connecting', connection: 'connecting' });
+      armConnectTimeout();
       try {
         const servers = await iceServers();
         const stream = await openLocalMedia();

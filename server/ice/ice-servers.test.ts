@@ -34,4 +34,15 @@ describe('ICE servers', () => {
       createHmac('sha1', 's3cret').update(turn.username!).digest('base64'),
     );
   });
+
+  it('tells clients to relay only when the firm asks for it', () => {
+    const result = iceServersFor('u1', {
+      stunUrls: [],
+      turnUrls: ['turn:turn.example.org:3478'],
+      turnSecret: 's',
+      turnTtlSeconds: 600,
+      relayOnly: true,
+    });
+    expect(result.iceTransportPolicy).toBe('relay');
+  });
 });

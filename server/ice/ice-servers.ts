@@ -11,6 +11,8 @@ export interface IceConfig {
   turnUrls: string[];
   turnSecret?: string;
   turnTtlSeconds: number;
+  /** Tell clients to use only TURN relays (needs TURN configured). */
+  relayOnly?: boolean;
 }
 
 export const MAX_TURN_TTL_SECONDS = 3600;
@@ -19,7 +21,7 @@ export function iceServersFor(
   userId: string,
   config: IceConfig,
   now = Date.now(),
-): { iceServers: IceServer[]; ttl?: number } {
+): { iceServers: IceServer[]; ttl?: number; iceTransportPolicy?: 'all' | 'relay' } {
   const iceServers: IceServer[] = [];
   if (config.stunUrls.length > 0) iceServers.push({ urls: config.stunUrls });
   if (config.turnUrls.length === 0 || !config.turnSecret) return { iceServers };
@@ -27,5 +29,5 @@ export function iceServersFor(
   const username = `${Math.floor(now / 1000) + ttl}:${userId}`;
   const credential = createHmac('sha1', config.turnSecret).update(username).digest('base64');
   iceServers.push({ urls: config.turnUrls, username, credential });
-  return { iceServers, ttl };
+  return { iceServers, ttl, ...(config.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}) };
 }

@@ -47,6 +47,8 @@ export const iceServersResponseSchema = z.object({
   iceServers: z.array(iceServerSchema),
   /** Seconds the TURN credentials stay valid (absent when there are none). */
   ttl: z.number().int().positive().optional(),
+  /** 'relay' when the firm wants all media through its TURN server (hides addresses). */
+  iceTransportPolicy: z.enum(['all', 'relay']).optional(),
 });
 
 export const apiErrorSchema = z.object({
