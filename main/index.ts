@@ -1,0 +1,194 @@
+/**
+ * The Electron entry: wiring only. Every decision (what the window may do, which origin gets the
+ * camera, who may call the bridge, when quitting asks first) lives in the modules imported here,
+ * where it is tested.
+ *
+ * Bundled by Forge's Vite plugin into `.vite/build/main.cjs` (CommonJS), beside `preload.cjs`; the
+ * renderer is built into `.vite/renderer/main_window/`.
+ */
+import { join } from 'node:path';
+import {
+  app,
+  desktopCapturer,
+  dialog,
+  Notification,
+  powerSaveBlocker,
+  protocol,
+  session,
+  shell,
+  systemPreferences,
+  type BrowserWindow,
+} from 'electron';
+import ElectronStore from 'electron-store';
+import keytar from 'keytar';
+import { createWindowEventSink, registerIpc } from './ipc/electron-ipc.ts';
+import { registerScreen } from './media/register-screen.ts';
+import { createScreenSources } from './media/screen-sources.ts';
+import { createServices } from './services.ts';
+import { settingsStoreOptions } from './settings/store-options.ts';
+import { electronNotifier, electronPowerSave, registerAppChannels } from './shell/app-channels.ts';
+import {
+  claimSingleInstance,
+  disposeBeforeQuit,
+  focusWindow,
+  installQuitGuard,
+} from './shell/lifecycle.ts';
+import { guardNavigation } from './shell/navigation.ts';
+import { applyPermissionPolicy } from './shell/permissions.ts';
+import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './shell/protocol.ts';
+import { createMainWindow, devServerUrlFrom } from './shell/window.ts';
+
+// Defined by Forge's Vite plugin: the renderer's dev server under `electron-forge start`,
+// undefined in a built app.
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+
+const BUILD_DIR = __dirname;
+const PRELOAD = join(BUILD_DIR, 'preload.cjs');
+const RENDERER = join(BUILD_DIR, '..', 'renderer', 'main_window');
+
+function log(event: string, fields: Record<string, string | number> = {}): void {
+  console.info(`[advisor] ${event}`, fields);
+}
+
+const devServerUrl = app.isPackaged
+  ? undefined
+  : devServerUrlFrom(
+      typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string'
+        ? MAIN_WINDOW_VITE_DEV_SERVER_URL
+        : undefined,
+    );
+const trustedOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
+
+// Development and the smoke test may use a throw-away profile; a packaged app never does.
+const userDataOverride = process.env.ADVISOR_USER_DATA_DIR;
+if (!app.isPackaged && userDataOverride) app.setPath('userData', userDataOverride);
+
+/** IT's policy file. Only an unpackaged build may point elsewhere: a user must not swap it. */
+function policyFile(): string {
+  const override = process.env.ADVISOR_POLICY_FILE;
+  if (!app.isPackaged && override) return override;
+  switch (process.platform) {
+    case 'win32':
+      return join(
+        process.env.ProgramData ?? 'C:\\ProgramData',
+        'RichesReach',
+        'Advisor',
+        'policy.json',
+      );
+    case 'darwin':
+      return '/Library/Application Support/RichesReach Advisor/policy.json';
+    default:
+      return '/etc/richesreach-advisor/policy.json';
+  }
+}
+
+let mainWindow: BrowserWindow | null = null;
+
+function start(): void {
+  serveAppProtocol(protocol, RENDERER);
+  applyPermissionPolicy(session.defaultSession, [trustedOrigin]);
+
+  // Window, services, channels and IPC in one synchronous run: no message from the page can
+  // arrive before every handler is in place.
+  const window = createMainWindow({
+    preloadPath: PRELOAD,
+    devServerUrl,
+    onLoadFailed: (error) => {
+      log('window.load-failed', { error: error instanceof Error ? error.message : 'unknown' });
+    },
+  });
+  mainWindow = window;
+  window.on('closed', () => {
+    mainWindow = null;
+  });
+  const sink = createWindowEventSink(window, (event, reason) => {
+    log('ipc.event-dropped', { event, reason });
+  });
+
+  const documentsDir = app.getPath('documents');
+  const services = createServices({
+    trustedOrigin,
+    store: new ElectronStore(settingsStoreOptions({ cwd: app.getPath('userData'), documentsDir })),
+    keychain: keytar,
+    policyFile: policyFile(),
+    documentsDir,
+    appVersion: app.getVersion(),
+    sink,
+    chooseFolder: async (current) => {
+      const result = await dialog.showOpenDialog(window, {
+        title: 'Choose where recordings are saved',
+        defaultPath: current,
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    revealFile: (path) => {
+      shell.showItemInFolder(path);
+    },
+    log,
+  });
+
+  const appChannels = registerAppChannels(services.router, {
+    version: app.getVersion(),
+    platform: process.platform,
+    powerSave: electronPowerSave(powerSaveBlocker),
+    notify: electronNotifier(Notification),
+    isWindowFocused: () => !window.isDestroyed() && window.isFocused(),
+    focusWindow: () => {
+      focusWindow(mainWindow);
+    },
+    sink,
+  });
+  const screenSources = createScreenSources({
+    desktopCapturer,
+    systemPreferences,
+    platform: process.platform,
+    shell,
+    trustedOrigins: [trustedOrigin],
+  });
+  registerScreen(services.router, screenSources);
+  session.defaultSession.setDisplayMediaRequestHandler((request, callback) => {
+    screenSources.displayMediaRequestHandler(request, callback);
+  });
+
+  const unhandled = services.router.unhandled();
+  if (unhandled.length > 0) log('ipc.unhandled-channels', { channels: unhandled.join(',') });
+  registerIpc(services.router, window);
+
+  installQuitGuard({
+    window,
+    callState: () => appChannels.callState(),
+    onConfirmed: () => {
+      sink('app:quit-requested-in-call', null);
+    },
+  });
+  disposeBeforeQuit(async () => {
+    appChannels.dispose();
+    await services.dispose();
+  });
+
+  void services.start();
+}
+
+registerAppScheme(protocol); // before ready, or Chromium treats app:// as an opaque scheme
+
+if (claimSingleInstance(() => mainWindow)) {
+  // Every webContents, including any we did not mean to create, stays on our origin.
+  app.on('web-contents-created', (_event, contents) => {
+    guardNavigation(contents, [trustedOrigin]);
+  });
+  // One window: closing it ends the app (and the guard asks first during a call).
+  app.on('window-all-closed', () => {
+    app.quit();
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox(
+        'RichesReach Advisor could not start',
+        error instanceof Error ? error.message : String(error),
+      );
+      app.exit(1);
+    });
+}

@@ -1,0 +1,65 @@
+/** The one app window, hardened: the renderer gets no Node, no Electron, only the preload's bridge. */
+import { BrowserWindow, type WebPreferences } from 'electron';
+import { APP_ORIGIN } from './protocol.ts';
+
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/** Pure, so the tests assert exactly what the window gets. */
+export function hardenedWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+/**
+ * The dev server URL, accepted only on loopback: a mistyped or injected environment variable
+ * must not load a remote page into a window that holds the bridge.
+ */
+export function devServerUrlFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && loopback
+      ? url.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface MainWindowOptions {
+  preloadPath: string;
+  /** Vite's dev server in development; the built renderer on app:// otherwise. */
+  devServerUrl?: string | undefined;
+  onLoadFailed?: (error: unknown) => void;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 880,
+    minHeight: 600,
+    title: 'RichesReach Advisor',
+    backgroundColor: '#0f172a',
+    // Shown once painted, so the advisor never sees a white flash.
+    show: false,
+    webPreferences: hardenedWebPreferences(options.preloadPath),
+  });
+  window.once('ready-to-show', () => {
+    window.show();
+  });
+  window.loadURL(options.devServerUrl ?? APP_ENTRY_URL).catch((error: unknown) => {
+    options.onLoadFailed?.(error);
+  });
+  return window;
+}
