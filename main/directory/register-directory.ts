@@ -9,13 +9,20 @@ import type { Session } from '../session/session.ts';
 
 export function registerDirectory(
   router: Router,
-  deps: { session: Session; pinnedIceServers: () => IceServer[] | null },
+  deps: {
+    session: Session;
+    pinnedIceServers: () => IceServer[] | null;
+    pinnedTransportPolicy: () => 'all' | 'relay' | null;
+  },
 ): void {
   router.handle('directory:circles', () => deps.session.get('/api/circles', circlesResponseSchema));
   router.handle('directory:ice-servers', async () => {
     // IT's policy may pin ICE/TURN servers; otherwise the server hands out (time-limited) ones.
     const pinned = deps.pinnedIceServers();
-    if (pinned) return { iceServers: pinned };
-    return deps.session.get('/api/ice-servers', iceServersResponseSchema);
+    const transport = deps.pinnedTransportPolicy();
+    const answer = pinned
+      ? { iceServers: pinned }
+      : await deps.session.get('/api/ice-servers', iceServersResponseSchema);
+    return transport ? { ...answer, iceTransportPolicy: transport } : answer;
   });
 }

@@ -1,0 +1,5 @@
+import { buildRenderer } from './host/renderer-build.ts';
+
+export default async function globalSetup(): Promise<void> {
+  await buildRenderer();
+}

@@ -1,0 +1,184 @@
+/**
+ * One advisor's app in the test host: a browser context (the window), main's real services on
+ * temp folders behind the bridge, and the shell's app and screen channels with the OS parts
+ * (notifications, power-save, the screen picker's desktopCapturer) recorded instead of shown.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import Conf from 'conf';
+import keytar from 'keytar';
+import type { Keychain } from '../../main/auth/keychain.ts';
+import { createServices, type Services } from '../../main/services.ts';
+import { registerAppChannels } from '../../main/shell/app-channels.ts';
+import { registerScreen } from '../../main/media/register-screen.ts';
+import { settingsStoreOptions } from '../../main/settings/store-options.ts';
+import { PASSWORD } from '../../server/testing/harness.ts';
+import { namespacedKeychain } from './namespaced-keychain.ts';
+import { installBridge, pageSink } from './page-bridge.ts';
+import { createHostScreenSources } from './screen-sources.ts';
+
+export interface AdvisorOptions {
+  username: string;
+  serverUrl: string;
+  rendererOrigin: string;
+  /** Sign in through the services before the window opens (as a resumed session would be). */
+  signedIn?: boolean;
+  /** IT policy file contents for this advisor (object, or raw text for malformed-policy tests). */
+  policy?: unknown;
+  /** Replaces the OS keychain (e.g. one that is unavailable). */
+  keychain?: Keychain;
+  /** What the folder picker answers. */
+  chosenFolder?: string | null;
+}
+
+export interface Advisor {
+  username: string;
+  page: Page;
+  context: BrowserContext;
+  services: Services;
+  folder: string;
+  recordingsFolder(): string;
+  notifications: { title: string; body: string }[];
+  revealed: string[];
+  /** Local and remote candidate types of the selected pair of the latest peer connection. */
+  selectedCandidates(): Promise<{ local: string; remote: string } | null>;
+  /** Tracks the page's getUserMedia/getDisplayMedia produced, and whether each has ended. */
+  mediaTracks(): Promise<{ kind: string; label: string; state: string }[]>;
+  close(): Promise<void>;
+}
+
+/** Records every captured track so a test can check that none is left running. */
+const TRACK_REGISTRY = `(() => {
+  const tracks = [];
+  window.__capturedTracks = tracks;
+  const wrap = (name) => {
+    const original = navigator.mediaDevices[name].bind(navigator.mediaDevices);
+    navigator.mediaDevices[name] = async (...args) => {
+      const stream = await original(...args);
+      tracks.push(...stream.getTracks());
+      return stream;
+    };
+  };
+  wrap('getUserMedia');
+  wrap('getDisplayMedia');
+  const connections = [];
+  window.__peerConnections = connections;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    connections.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+})();`;
+
+export async function launchAdvisor(browser: Browser, options: AdvisorOptions): Promise<Advisor> {
+  const folder = mkdtempSync(join(tmpdir(), `rr-advisor-${options.username}-`));
+  const documents = join(folder, 'Documents');
+  mkdirSync(documents, { recursive: true });
+  const policyFile = join(folder, 'policy.json');
+  if (options.policy !== undefined) {
+    writeFileSync(
+      policyFile,
+      typeof options.policy === 'string' ? options.policy : JSON.stringify(options.policy),
+    );
+  }
+  const store = new Conf(
+    settingsStoreOptions({ cwd: join(folder, 'settings'), documentsDir: documents }),
+  );
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const notifications: { title: string; body: string }[] = [];
+  const revealed: string[] = [];
+  const sink = pageSink(page);
+
+  const services = createServices({
+    trustedOrigin: new URL(options.rendererOrigin).origin,
+    store,
+    keychain: options.keychain ?? namespacedKeychain(keytar, `${options.username}-${folder}`),
+    policyFile,
+    documentsDir: documents,
+    appVersion: '0.0.0-test',
+    sink,
+    chooseFolder: () => Promise.resolve(options.chosenFolder ?? null),
+    revealFile: (path) => revealed.push(path),
+  });
+  let powerSaveId = 0;
+  registerAppChannels(services.router, {
+    version: '0.0.0-test',
+    platform: process.platform,
+    powerSave: { start: () => ++powerSaveId, stop: () => undefined },
+    notify: (title, body) => {
+      notifications.push({ title, body });
+      return true;
+    },
+    isWindowFocused: () => false,
+    sink,
+  });
+  registerScreen(services.router, createHostScreenSources());
+
+  await installBridge(context, page, services.router);
+  await context.addInitScript({ content: TRACK_REGISTRY });
+  await services.start();
+  if (options.signedIn) {
+    await services.session.signIn({
+      serverUrl: options.serverUrl,
+      username: options.username,
+      password: PASSWORD,
+    });
+  }
+  await page.goto(`${options.rendererOrigin}/index.html`);
+
+  return {
+    username: options.username,
+    page,
+    context,
+    services,
+    folder,
+    recordingsFolder: () => services.settings.recordingsFolder(),
+    notifications,
+    revealed,
+    selectedCandidates: () =>
+      page.evaluate(async () => {
+        const pcs =
+          (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ??
+          [];
+        const pc = pcs.at(-1);
+        if (!pc) return null;
+        const stats = await pc.getStats();
+        let pair: Record<string, unknown> | undefined;
+        stats.forEach((s: Record<string, unknown>) => {
+          if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') {
+            pair = stats.get(s.selectedCandidatePairId) as Record<string, unknown> | undefined;
+          }
+        });
+        if (!pair) return null;
+        const local = stats.get(String(pair.localCandidateId)) as
+          { candidateType?: string } | undefined;
+        const remote = stats.get(String(pair.remoteCandidateId)) as
+          { candidateType?: string } | undefined;
+        return { local: local?.candidateType ?? '?', remote: remote?.candidateType ?? '?' };
+      }),
+    mediaTracks: () =>
+      page.evaluate(() =>
+        (
+          (window as unknown as { __capturedTracks?: MediaStreamTrack[] }).__capturedTracks ?? []
+        ).map((t) => ({
+          kind: t.kind,
+          label: t.label,
+          state: t.readyState,
+        })),
+      ),
+    async close() {
+      await services.dispose();
+      await context.close();
+      // Leave no test secrets behind in the keychain.
+      if (!options.keychain) {
+        await services.session.signOut().catch(() => undefined);
+      }
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

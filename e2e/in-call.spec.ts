@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { accessibilityProblems, expect, test } from './fixtures.ts';
+import { framesDuring, videoInfo, waitForDecodedFrames } from './media.ts';
+import type { Advisor } from './host/advisor.ts';
+import type { AppFactory } from './fixtures.ts';
+
+const run = promisify(execFile);
+
+async function connected(
+  app: AppFactory,
+  policy?: unknown,
+): Promise<{ avery: Advisor; blake: Advisor }> {
+  const avery = await app.launch('avery', { signedIn: true, ...(policy ? { policy } : {}) });
+  const blake = await app.launch('blake', { signedIn: true });
+  await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
+  await blake.page
+    .getByRole('dialog', { name: /Incoming call from/ })
+    .getByRole('button', { name: 'Answer' })
+    .click();
+  await waitForDecodedFrames(avery.page, "Blake Tester's video", 10);
+  await waitForDecodedFrames(blake.page, "Avery Tester's video", 10);
+  return { avery, blake };
+}
+
+test.describe('in a call', () => {
+  test('mute and camera state reach the other party; shortcuts work', async ({ app }) => {
+    const { avery, blake } = await connected(app);
+    await avery.page.getByRole('button', { name: 'Mute' }).click();
+    await expect(blake.page.getByText('Avery Tester is muted')).toBeVisible();
+    await avery.page.getByRole('button', { name: 'Unmute' }).click();
+    await expect(blake.page.getByText('Avery Tester is muted')).toHaveCount(0);
+    await avery.page.getByRole('button', { name: 'Turn camera off' }).click();
+    await expect(blake.page.getByText("Avery Tester's camera is off")).toBeVisible();
+    await avery.page.getByRole('button', { name: 'Turn camera on' }).click();
+    await expect(blake.page.getByText("Avery Tester's camera is off")).toHaveCount(0);
+    // Ctrl+D mutes, as in Teams and Meet.
+    await avery.page.keyboard.press('Control+d');
+    await expect(avery.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
+    await expect(blake.page.getByText('Avery Tester is muted')).toBeVisible();
+    await expect(avery.page.getByRole('status', { name: 'Connection quality' })).toContainText(
+      /connection/i,
+    );
+  });
+
+  test('screen share reaches the peer as a second video at least 1280 wide; stop restores', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await connected(app);
+    await avery.page.getByRole('button', { name: 'Share screen' }).click();
+    const picker = avery.page.getByRole('dialog', { name: 'Share your screen' });
+    await expect(picker).toBeVisible();
+    await avery.page.screenshot({ path: testInfo.outputPath('screen-picker.png') });
+    expect(await accessibilityProblems(avery.page)).toEqual([]);
+    await picker.getByRole('radio').first().check();
+    await picker.getByRole('button', { name: 'Share' }).click();
+    await expect(avery.page.getByText(/You are sharing/)).toBeVisible();
+    const screen = await waitForDecodedFrames(blake.page, "Avery Tester's screen", 5, 1280);
+    expect(screen.width).toBeGreaterThanOrEqual(1280);
+    // The camera still arrives beside the screen.
+    expect(await framesDuring(blake.page, "Avery Tester's camera", 1_000)).toBeGreaterThan(5);
+    await blake.page.screenshot({ path: testInfo.outputPath('remote-screen.png') });
+
+    await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(blake.page.locator('video[aria-label="Avery Tester\'s screen"]')).toHaveCount(0);
+    await waitForDecodedFrames(blake.page, "Avery Tester's video", 5);
+    const tracks = await avery.mediaTracks();
+    expect(
+      tracks.filter((t) => t.kind === 'video' && t.state === 'ended').length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  test('record ~5 s: a valid WebM with video and audio, manifest hash matches, the peer saw the banner', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await connected(app);
+    await avery.page.getByRole('button', { name: 'Start recording' }).click();
+    await expect(
+      avery.page.getByRole('status').filter({ hasText: 'This call is being recorded' }),
+    ).toBeVisible();
+    await expect(
+      blake.page.getByRole('status').filter({ hasText: 'This call is being recorded' }),
+    ).toBeVisible();
+    await blake.page.screenshot({ path: testInfo.outputPath('recording-banner.png') });
+    await avery.page.waitForTimeout(5_000); // the recording's length is what is being tested
+    await avery.page.getByRole('button', { name: 'Stop recording' }).click();
+    await expect(avery.page.getByText(/Recording saved/)).toBeVisible();
+    await expect(
+      blake.page.getByRole('status').filter({ hasText: 'This call is being recorded' }),
+    ).toHaveCount(0);
+
+    const folder = avery.recordingsFolder();
+    const files = readdirSync(folder);
+    const webm = files.find((f) => f.endsWith('.webm'));
+    expect(webm).toBeDefined();
+    const file = join(folder, webm!);
+    const manifest = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as {
+      sha256: string;
+      status: string;
+      bytes: number;
+    };
+    expect(manifest.status).toBe('complete');
+    expect(manifest.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+
+    // Chrome's WebM has no duration: a stream-copy remux adds it, as testing-notes.md says.
+    const remuxed = join(avery.folder, 'remuxed.webm');
+    await run('ffmpeg', ['-v', 'error', '-y', '-i', file, '-c', 'copy', remuxed]);
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_type:format=duration',
+      '-of',
+      'json',
+      remuxed,
+    ]);
+    const probe = JSON.parse(stdout) as {
+      streams: { codec_type: string }[];
+      format: { duration: string };
+    };
+    expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(Number(probe.format.duration)).toBeGreaterThan(3.5);
+    expect(Number(probe.format.duration)).toBeLessThan(8);
+
+    await avery.page.getByRole('button', { name: 'Show in folder' }).click();
+    await expect.poll(() => avery.revealed).toEqual([file]);
+  });
+
+  test('recording disabled by policy: no record button, an explanation instead', async ({
+    app,
+  }) => {
+    const { avery } = await connected(app, { recording: 'disabled' });
+    await expect(avery.page.getByRole('button', { name: 'Start recording' })).toHaveCount(0);
+    await expect(avery.page.getByText('Recording is turned off by your IT team')).toBeVisible();
+  });
+
+  test('consent required: recording starts only after the other party allows it', async ({
+    app,
+  }) => {
+    const { avery, blake } = await connected(app, { recording: 'consent-required' });
+    await avery.page.getByRole('button', { name: 'Start recording' }).click();
+    const ask = blake.page.getByRole('dialog', { name: /wants to record this call/ });
+    await expect(ask).toBeVisible();
+    await ask.getByRole('button', { name: "Don't allow" }).click();
+    await expect(avery.page.getByRole('alert')).toContainText(
+      'Blake Tester did not allow recording.',
+    );
+    await avery.page.getByRole('button', { name: 'Start recording' }).click();
+    await blake.page
+      .getByRole('dialog', { name: /wants to record this call/ })
+      .getByRole('button', { name: 'Allow recording' })
+      .click();
+    await expect(
+      blake.page.getByRole('status').filter({ hasText: 'This call is being recorded' }),
+    ).toBeVisible();
+    await avery.page.getByRole('button', { name: 'Stop recording' }).click();
+    await expect(avery.page.getByText(/Recording saved/)).toBeVisible();
+  });
+
+  test('server killed and restarted mid-call: media keeps flowing, signaling comes back, hang-up works', async ({
+    app,
+    server,
+  }) => {
+    const { avery, blake } = await connected(app);
+    await server.stop();
+    await expect(
+      avery.page
+        .getByRole('status')
+        .filter({ hasText: /Reconnecting/ })
+        .first(),
+    ).toBeVisible();
+    expect(await framesDuring(blake.page, "Avery Tester's video", 2_000)).toBeGreaterThan(20);
+    await server.restart();
+    await expect(avery.page.getByRole('status').filter({ hasText: 'Online' }).first()).toBeVisible({
+      timeout: 20_000,
+    });
+    expect(await framesDuring(avery.page, "Blake Tester's video", 1_000)).toBeGreaterThan(10);
+    // Signaling works again: mute reaches the peer, and hang-up ends the call on both sides.
+    await avery.page.getByRole('button', { name: 'Mute' }).click();
+    await expect(blake.page.getByText('Avery Tester is muted')).toBeVisible();
+    await blake.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect(avery.page.getByRole('alert')).toContainText('Blake Tester ended the call.');
+    expect(await videoInfo(avery.page, "Blake Tester's video")).toBeNull();
+  });
+});
