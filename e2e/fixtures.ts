@@ -94,7 +94,12 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 
 export function tempFolder(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => { rmSync(path, { recursive: true, force: true }); } };
+  return {
+    path,
+    remove: () => {
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
 }
 
 export function writePolicy(folder: string, policy: unknown): string {

@@ -20,7 +20,7 @@ function revive(args: unknown): unknown {
   if (!Array.isArray(args)) return args;
   return args.map((arg: unknown) =>
     arg && typeof arg === 'object' && '__bytes' in arg
-      ? Uint8Array.from(Buffer.from(String((arg).__bytes), 'base64'))
+      ? Uint8Array.from(Buffer.from(String(arg.__bytes), 'base64'))
       : arg,
   );
 }
