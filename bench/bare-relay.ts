@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 
-const http = createServer();
+// A blank page at / lets the call benchmark's bare pages load Socket.io's client from this origin.
+const http = createServer((req, res) => {
+  if (req.url === '/')
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bare</title>');
+});
 const io = new Server(http);
 const events = ['call-offer', 'call-answer', 'ice-candidate', 'call-decline', 'end-call'];
 
