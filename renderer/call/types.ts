@@ -82,8 +82,9 @@ export interface DeviceChoice {
 }
 
 export interface CallEngine {
-  snapshot(): CallSnapshot;
-  subscribe(listener: () => void): () => void;
+  // Properties, not methods: React's useSyncExternalStore calls them unbound.
+  snapshot: () => CallSnapshot;
+  subscribe: (listener: () => void) => () => void;
   /** Rings a circle-mate. */
   call(peer: Peer): Promise<void>;
   cancel(): Promise<void>;
