@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './ui/app.tsx';
-import './ui/styles.css';
+import { App } from './app/app.tsx';
+import './app/styles.css';
 
 const root = document.getElementById('root');
 if (root) {

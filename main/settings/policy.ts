@@ -1,23 +1,43 @@
 /**
- * IT's read-only policy file. Strict: an unknown key (a typo) or a bad value rejects the whole
- * file and the app says so in Settings — a half-valid policy is never half-applied, because IT
- * would then believe something is pinned that is not.
+ * IT's read-only policy file: what it pins wins over the advisor's own settings. The schema is
+ * strict, so a typo in a key is reported rather than quietly doing nothing.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, win32 } from 'node:path';
 import { z } from 'zod';
+import { isServerUrl, recordingPolicySchema } from '../../shared/bridge/contract.ts';
 import { iceServerSchema } from '../../shared/protocol/rest.ts';
-import { recordingPolicySchema } from '../../shared/bridge/contract.ts';
+
+const iceUrlSchema = z
+  .string()
+  .max(2_048)
+  .regex(/^(stun|stuns|turn|turns):/i, 'must start with stun:, stuns:, turn: or turns:');
 
 export const policySchema = z
   .object({
-    serverUrl: z.url({ protocol: /^https?$/ }),
-    iceServers: z.array(iceServerSchema).max(16),
+    serverUrl: z
+      .string()
+      .max(2_048)
+      .refine(
+        isServerUrl,
+        'must be an https:// or http:// address without a user name or password',
+      ),
+    // Checked here so a bad TURN address is IT's error at start, not a failed call later.
+    iceServers: z
+      .array(
+        iceServerSchema
+          .extend({ urls: z.union([iceUrlSchema, z.array(iceUrlSchema).min(1).max(8)]) })
+          .strict(),
+      )
+      .max(16),
     iceTransportPolicy: z.enum(['all', 'relay']),
     recording: recordingPolicySchema,
-    recordingsFolder: z.string().refine(isAbsolute, 'must be an absolute path'),
+    recordingsFolder: z.string().max(4_096).refine(isAbsolute, 'must be an absolute path'),
     autoUpdate: z.boolean(),
-    updateChannel: z.string().regex(/^[a-z0-9-]{1,32}$/),
+    // electron-updater reads `<channel>.yml`, so only a plain name is accepted.
+    updateChannel: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as "stable" or "beta"'),
   })
   .partial()
   .strict();
@@ -25,53 +45,77 @@ export type Policy = z.infer<typeof policySchema>;
 
 export interface LoadedPolicy {
   policy: Policy;
-  /** Plain words for Settings, or null. */
+  /** What is wrong with the policy file, in plain words; null when it is fine or absent. */
   error: string | null;
 }
 
-/** Where IT puts the policy on each OS; RICHESREACH_POLICY_FILE overrides it (tests, pilots). */
+export const POLICY_FILE_ENV = 'RICHESREACH_POLICY_FILE';
+
+/**
+ * Where IT puts the policy on each OS. The env var overrides it for tests and pilots, but not in
+ * a packaged app: a user must not be able to point the app at a policy of their own.
+ */
 export function policyFilePath(
   platform: NodeJS.Platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,
+  options: { packaged?: boolean } = {},
 ): string {
-  if (env.RICHESREACH_POLICY_FILE) return env.RICHESREACH_POLICY_FILE;
+  const override = env[POLICY_FILE_ENV];
+  if (override && !options.packaged) return override;
   if (platform === 'win32') {
-    return join(env.ProgramData ?? 'C:\\ProgramData', 'RichesReach Advisor', 'policy.json');
+    return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'RichesReach Advisor', 'policy.json');
   }
   if (platform === 'darwin') return '/Library/Application Support/RichesReach Advisor/policy.json';
   return '/etc/richesreach-advisor/policy.json';
 }
 
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  return `cannot be read (${code ?? 'unknown error'})`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => `"${[...issue.path, key].join('.')}"`).join(', ');
+    return `${keys} ${issue.keys.length === 1 ? 'is not a policy setting' : 'are not policy settings'} (check the spelling)`;
+  }
+  if (path === '') return 'the file must hold a JSON object';
+  return `"${path}": ${issue.message}`;
+}
+
+/**
+ * Reads the policy. A missing file is no policy and no error. A file that cannot be read, is not
+ * JSON or breaks the schema is reported and none of it is applied: a half-valid policy is never
+ * half-applied, because IT would then believe something is pinned that is not.
+ */
 export function loadPolicy(file: string): LoadedPolicy {
+  const rejected = (problem: string): LoadedPolicy => ({
+    policy: {},
+    error: `The IT policy file ${file} ${problem}. None of it is applied; ask your IT team to fix it.`,
+  });
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { policy: {}, error: null };
-    return {
-      policy: {},
-      error: `The IT policy file ${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); none of it is applied.`,
-    };
+    return rejected(readProblem(error));
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    return {
-      policy: {},
-      error: `The IT policy file ${file} is not valid JSON; none of it is applied.`,
-    };
+    // Notepad saves UTF-8 with a byte order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return rejected(`is not valid JSON (${(error as Error).message})`);
   }
   const parsed = policySchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where =
-      issue?.path.join('.') ||
-      (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'file');
-    return {
-      policy: {},
-      error: `The IT policy file ${file} has a problem at "${where}": ${issue?.message ?? 'invalid'}. None of it is applied.`,
-    };
+    const { issues } = parsed.error;
+    const shown = issues.slice(0, 3).map(describeIssue);
+    if (issues.length > shown.length) shown.push(`and ${issues.length - shown.length} more`);
+    return rejected(`has ${issues.length === 1 ? 'an error' : 'errors'}: ${shown.join('; ')}`);
   }
   return { policy: parsed.data, error: null };
 }

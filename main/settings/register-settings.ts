@@ -1,3 +1,7 @@
+/**
+ * Settings over the bridge. The router has already checked the sender and the arguments; the
+ * recordings folder has no setter here on purpose: it changes only through the OS picker.
+ */
 import type { Router } from '../ipc/router.ts';
 import type { Settings } from './settings.ts';
 

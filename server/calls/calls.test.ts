@@ -353,4 +353,23 @@ describe('presence', () => {
     expect(lastAlice).toEqual({ userId: alice.userId, status: 'offline' });
     expect(carol.received('presence')).toEqual([]);
   });
+
+  it('someone just added to a circle hears their mates go into a call at once', async () => {
+    // alice's and bob's mates are cached now (both connected), without erin.
+    await h.addUser('erin', ['Team']);
+    const erin = await h.connect('erin');
+    await connectCall();
+    const inCall = async () => {
+      for (let i = 0; i < 20; i++) {
+        const seen = erin
+          .received('presence')
+          .filter((p) => (p as { status: string }).status === 'in-call')
+          .map((p) => (p as { userId: string }).userId);
+        if (seen.includes(alice.userId) && seen.includes(bob.userId)) return true;
+        await sleep(50);
+      }
+      return false;
+    };
+    expect(await inCall()).toBe(true);
+  });
 });

@@ -39,10 +39,18 @@ export function createPresence(deps: {
         status: statusOf(userId),
       });
     },
+    /**
+     * What a user sees on connect. Their mates are read fresh, and a mate whose cached list lacks
+     * them (IT just added them to a circle) forgets it, so the newcomer hears the mate's presence
+     * at once instead of after the cache's lifetime.
+     */
     snapshotFor(userId: string) {
-      return {
-        users: matesOf(userId).map((id) => ({ userId: id, status: statusOf(id) })),
-      };
+      mates.delete(userId);
+      const ids = matesOf(userId);
+      for (const id of ids) {
+        if (mates.get(id)?.ids.includes(userId) === false) mates.delete(id);
+      }
+      return { users: ids.map((id) => ({ userId: id, status: statusOf(id) })) };
     },
   };
 }

@@ -15,20 +15,26 @@ import { clientEvents, serverEvents, type Ack } from '../protocol/signaling.ts';
 import type { BridgeEvent, Channel } from './channels.ts';
 
 // ---- session -------------------------------------------------------------------------------
+/** An http(s) address with no user name or password in it (those would end up in logs). */
+export function isServerUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+    );
+  } catch {
+    return false;
+  }
+}
+
 export const serverUrlSchema = z
   .string()
   .trim()
   .max(2_048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
-      );
-    } catch {
-      return false;
-    }
-  }, 'Enter the server address your IT team gave you, e.g. https://advisor.example.com');
+  .refine(
+    isServerUrl,
+    'Enter the server address your IT team gave you, e.g. https://advisor.example.com',
+  );
 
 export const sessionStateSchema = z.object({
   status: z.enum(['signed-out', 'signing-in', 'signed-in', 'expired']),

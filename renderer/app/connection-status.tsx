@@ -8,11 +8,17 @@ const LABELS: Record<ConnectionState['status'], string> = {
   'auth-failed': 'Signed out by the server',
 };
 
+/** Our own connection to the firm's server (signaling), in plain words. */
 export function ConnectionStatus({ connection }: { connection: ConnectionState }) {
+  const detail =
+    connection.status === 'auth-failed' || connection.status === 'offline'
+      ? connection.message
+      : null;
   return (
-    <p role="status" aria-label="Connection" className={`connection ${connection.status}`}>
+    <p role="status" aria-label="Connection to the server" className="connection">
+      <span className={`dot ${connection.status}`} aria-hidden="true" />
       {LABELS[connection.status]}
-      {connection.message && connection.status === 'auth-failed' ? `: ${connection.message}` : ''}
+      {detail ? <span className="detail">: {detail}</span> : null}
     </p>
   );
 }

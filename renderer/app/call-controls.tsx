@@ -1,0 +1,112 @@
+import type { RecordingPolicy } from '../../shared/bridge/contract.ts';
+import type { CallEngine, CallSnapshot } from '../call/types.ts';
+import { SHORTCUTS } from './hooks/use-call-shortcuts.ts';
+
+/** Mute, camera, share, record, hang up. Labels say what a click does. */
+export function CallControls({
+  call,
+  engine,
+  recordingPolicy,
+  onShareScreen,
+}: {
+  call: CallSnapshot;
+  engine: CallEngine;
+  recordingPolicy: RecordingPolicy;
+  onShareScreen: () => void;
+}) {
+  const { local, recording } = call;
+  const active = call.phase === 'active';
+
+  let record;
+  if (recordingPolicy === 'disabled') {
+    record = <span className="muted small">Recording is turned off by your IT team</span>;
+  } else if (recording.state === 'on' || recording.state === 'stopping') {
+    record = (
+      <button
+        type="button"
+        className="recording"
+        disabled={recording.state === 'stopping'}
+        onClick={() => {
+          void engine.stopRecording();
+        }}
+      >
+        Stop recording
+      </button>
+    );
+  } else if (recording.state === 'waiting-consent') {
+    record = (
+      <button
+        type="button"
+        onClick={() => {
+          void engine.stopRecording();
+        }}
+      >
+        Withdraw recording request
+      </button>
+    );
+  } else {
+    record = (
+      <button
+        type="button"
+        disabled={!active || recording.state !== 'off'}
+        title={
+          recordingPolicy === 'consent-required'
+            ? `${call.peer?.displayName ?? 'The other party'} is asked first`
+            : undefined
+        }
+        onClick={() => {
+          void engine.startRecording();
+        }}
+      >
+        Start recording
+      </button>
+    );
+  }
+
+  return (
+    <div role="group" aria-label="Call controls" className="controls">
+      <button
+        type="button"
+        aria-keyshortcuts={SHORTCUTS.mute.aria}
+        title={`${local.muted ? 'Unmute' : 'Mute'} (${SHORTCUTS.mute.text})`}
+        onClick={() => {
+          engine.setMuted(!local.muted);
+        }}
+      >
+        {local.muted ? 'Unmute' : 'Mute'}
+      </button>
+      <button
+        type="button"
+        aria-keyshortcuts={SHORTCUTS.camera.aria}
+        title={`${local.cameraOff ? 'Turn camera on' : 'Turn camera off'} (${SHORTCUTS.camera.text})`}
+        onClick={() => {
+          engine.setCameraOff(!local.cameraOff);
+        }}
+      >
+        {local.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+      </button>
+      {/* While sharing, the sharing bar's "Stop sharing" is the one control for it. */}
+      {!local.sharing && (
+        <button
+          type="button"
+          disabled={!active}
+          aria-keyshortcuts={SHORTCUTS.share.aria}
+          title={`Share screen (${SHORTCUTS.share.text})`}
+          onClick={onShareScreen}
+        >
+          Share screen
+        </button>
+      )}
+      {record}
+      <button
+        type="button"
+        className="danger"
+        onClick={() => {
+          void engine.hangUp();
+        }}
+      >
+        Hang up
+      </button>
+    </div>
+  );
+}

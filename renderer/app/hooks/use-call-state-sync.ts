@@ -1,0 +1,29 @@
+/**
+ * Tells main whether we are in a call (keeps the screen awake, asks before quitting, shows the
+ * peer in the tray), and follows main's "quit anyway" by hanging up properly.
+ */
+import { useEffect } from 'react';
+import { advisor } from '../../bridge.ts';
+import type { CallEngine } from '../../call/types.ts';
+
+export function useCallStateSync(engine: CallEngine, inCall: boolean, peerName: string | null) {
+  useEffect(() => {
+    void advisor.app.setCallState({ inCall, peerName: inCall ? peerName : null });
+  }, [inCall, peerName]);
+
+  // Signed out or closed: no call is left on record in main.
+  useEffect(
+    () => () => {
+      void advisor.app.setCallState({ inCall: false, peerName: null });
+    },
+    [],
+  );
+
+  useEffect(
+    () =>
+      advisor.on('app:quit-requested-in-call', () => {
+        void engine.hangUp();
+      }),
+    [engine],
+  );
+}
