@@ -16,6 +16,7 @@ import { PASSWORD, startHarness, type Harness } from '../server/testing/harness.
 import { launchAdvisor, type Advisor, type AdvisorOptions } from './host/advisor.ts';
 import { RENDERER_OUT } from './host/renderer-build.ts';
 import { serveRenderer } from './host/static-server.ts';
+import { waitForDecodedFrames } from './media.ts';
 
 export interface AppFactory {
   /** Opens the app for this user (made on the server in circle "Team" unless it exists). */
@@ -69,6 +70,27 @@ export const test = base.extend<
 });
 
 export { expect, PASSWORD };
+
+/**
+ * Avery calls Blake, Blake answers, and both decode the other's video. Options (a policy, say)
+ * apply to each advisor as given.
+ */
+export async function connected(
+  app: AppFactory,
+  policy?: unknown,
+  blakeOptions: Parameters<AppFactory['launch']>[1] = {},
+): Promise<{ avery: Advisor; blake: Advisor }> {
+  const avery = await app.launch('avery', { signedIn: true, ...(policy ? { policy } : {}) });
+  const blake = await app.launch('blake', { signedIn: true, ...blakeOptions });
+  await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
+  await blake.page
+    .getByRole('dialog', { name: /Incoming call from/ })
+    .getByRole('button', { name: 'Answer' })
+    .click();
+  await waitForDecodedFrames(avery.page, "Blake Tester's video", 10);
+  await waitForDecodedFrames(blake.page, "Avery Tester's video", 10);
+  return { avery, blake };
+}
 
 /** Fills the sign-in form as a person would. */
 export async function signInWithUi(

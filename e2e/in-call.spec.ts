@@ -1,30 +1,8 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { accessibilityProblems, expect, test } from './fixtures.ts';
-import { framesDuring, videoInfo, waitForDecodedFrames } from './media.ts';
-import type { Advisor } from './host/advisor.ts';
-import type { AppFactory } from './fixtures.ts';
-
-const run = promisify(execFile);
-
-async function connected(
-  app: AppFactory,
-  policy?: unknown,
-): Promise<{ avery: Advisor; blake: Advisor }> {
-  const avery = await app.launch('avery', { signedIn: true, ...(policy ? { policy } : {}) });
-  const blake = await app.launch('blake', { signedIn: true });
-  await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
-  await blake.page
-    .getByRole('dialog', { name: /Incoming call from/ })
-    .getByRole('button', { name: 'Answer' })
-    .click();
-  await waitForDecodedFrames(avery.page, "Blake Tester's video", 10);
-  await waitForDecodedFrames(blake.page, "Avery Tester's video", 10);
-  return { avery, blake };
-}
+import { accessibilityProblems, connected, expect, test } from './fixtures.ts';
+import { framesDuring, probeRecording, videoInfo, waitForDecodedFrames } from './media.ts';
 
 test.describe('in a call', () => {
   test('mute and camera state reach the other party; shortcuts work', async ({ app }) => {
@@ -105,25 +83,10 @@ test.describe('in a call', () => {
     expect(manifest.status).toBe('complete');
     expect(manifest.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
 
-    // Chrome's WebM has no duration: a stream-copy remux adds it, as testing-notes.md says.
-    const remuxed = join(avery.folder, 'remuxed.webm');
-    await run('ffmpeg', ['-v', 'error', '-y', '-i', file, '-c', 'copy', remuxed]);
-    const { stdout } = await run('ffprobe', [
-      '-v',
-      'error',
-      '-show_entries',
-      'stream=codec_type:format=duration',
-      '-of',
-      'json',
-      remuxed,
-    ]);
-    const probe = JSON.parse(stdout) as {
-      streams: { codec_type: string }[];
-      format: { duration: string };
-    };
-    expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
-    expect(Number(probe.format.duration)).toBeGreaterThan(3.5);
-    expect(Number(probe.format.duration)).toBeLessThan(8);
+    const probe = await probeRecording(file, join(avery.folder, 'remuxed.webm'));
+    expect(probe.streams).toEqual(['audio', 'video']);
+    expect(probe.duration).toBeGreaterThan(3.5);
+    expect(probe.duration).toBeLessThan(8);
 
     await avery.page.getByRole('button', { name: 'Show in folder' }).click();
     await expect.poll(() => avery.revealed).toEqual([file]);

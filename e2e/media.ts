@@ -1,4 +1,6 @@
 /** What a video element in the page is really showing: decoded frames and size, not timers. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 
 export interface VideoInfo {
@@ -53,4 +55,76 @@ export async function framesDuring(page: Page, label: string, ms: number): Promi
   await page.waitForTimeout(ms);
   const after = (await videoInfo(page, label))?.frames ?? 0;
   return after - before;
+}
+
+/**
+ * Starts timing the frames the video labelled `label` presents (requestVideoFrameCallback), so
+ * `longestFreeze` can tell the longest gap between two frames since then.
+ */
+export async function watchFreezes(page: Page, label: string): Promise<void> {
+  await page.evaluate((name) => {
+    const video = [...document.querySelectorAll('video')].find(
+      (v) => v.getAttribute('aria-label') === name,
+    );
+    if (!video) throw new Error(`no video labelled ${name}`);
+    const watch = { last: performance.now(), longest: 0, frames: 0 };
+    const page = window as unknown as { __freeze?: Record<string, typeof watch> };
+    page.__freeze = { ...page.__freeze, [name]: watch };
+    const onFrame = (now: number) => {
+      watch.longest = Math.max(watch.longest, now - watch.last);
+      watch.last = now;
+      watch.frames++;
+      if (video.isConnected) video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }, label);
+}
+
+/** The longest gap between two presented frames (ms) since `watchFreezes`, counting up to now. */
+export async function longestFreeze(
+  page: Page,
+  label: string,
+): Promise<{ longestMs: number; frames: number }> {
+  return page.evaluate((name) => {
+    const watch = (
+      window as unknown as {
+        __freeze?: Record<string, { last: number; longest: number; frames: number }>;
+      }
+    ).__freeze?.[name];
+    if (!watch) throw new Error(`watchFreezes was not started for ${name}`);
+    return {
+      longestMs: Math.round(Math.max(watch.longest, performance.now() - watch.last)),
+      frames: watch.frames,
+    };
+  }, label);
+}
+
+const run = promisify(execFile);
+
+/**
+ * What ffprobe reads in a recording. Chrome's WebM has no duration, so it is stream-copied into
+ * `scratch` first (as testing-notes.md says), which also proves the file is readable to the end.
+ */
+export async function probeRecording(
+  file: string,
+  scratch: string,
+): Promise<{ streams: string[]; duration: number }> {
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', file, '-c', 'copy', scratch]);
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type:format=duration',
+    '-of',
+    'json',
+    scratch,
+  ]);
+  const probe = JSON.parse(stdout) as {
+    streams: { codec_type: string }[];
+    format: { duration: string };
+  };
+  return {
+    streams: probe.streams.map((s) => s.codec_type).sort(),
+    duration: Number(probe.format.duration),
+  };
 }

@@ -34,6 +34,14 @@ export interface Signaling {
   send(signal: OutgoingSignal): Promise<Ack>;
 }
 
+/**
+ * Backoff between reconnect attempts. The cap is low on purpose: a call in progress is waiting
+ * for signaling, so it must be back within a few seconds of the server's return (at most
+ * 2.5 s + 30 % jitter between attempts), and a few small handshakes a second harm no server.
+ */
+const RECONNECT_DELAY_MS = 500;
+const RECONNECT_DELAY_MAX_MS = 2_500;
+
 const AUTH_REFUSALS: string[] = [AUTH_ERRORS.expired, AUTH_ERRORS.invalid, AUTH_ERRORS.missing];
 
 export function createSignaling(deps: SignalingDeps): Signaling {
@@ -82,8 +90,8 @@ export function createSignaling(deps: SignalingDeps): Signaling {
     const attempt = state.attempt + 1;
     setState('reconnecting', 'Reconnecting to the server…', attempt);
     const delay = Math.min(
-      deps.reconnectDelayMaxMs ?? 5_000,
-      (deps.reconnectDelayMs ?? 500) * 2 ** Math.min(attempt, 6),
+      deps.reconnectDelayMaxMs ?? RECONNECT_DELAY_MAX_MS,
+      (deps.reconnectDelayMs ?? RECONNECT_DELAY_MS) * 2 ** Math.min(attempt, 6),
     );
     retry = setTimeout(() => {
       if (socket === current && !current.connected) current.connect();
@@ -99,8 +107,8 @@ export function createSignaling(deps: SignalingDeps): Signaling {
       const current = deps.io(serverUrl, {
         transports: ['websocket'],
         reconnection: true,
-        reconnectionDelay: deps.reconnectDelayMs ?? 500,
-        reconnectionDelayMax: deps.reconnectDelayMaxMs ?? 5_000,
+        reconnectionDelay: deps.reconnectDelayMs ?? RECONNECT_DELAY_MS,
+        reconnectionDelayMax: deps.reconnectDelayMaxMs ?? RECONNECT_DELAY_MAX_MS,
         randomizationFactor: 0.3,
         timeout: 10_000,
         auth: (callback: (data: object) => void) => {

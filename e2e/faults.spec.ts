@@ -1,0 +1,228 @@
+/**
+ * Faults a call must survive, each measured and printed ("[faults] ..." lines in the output):
+ * the signaling server gone for 30 s, a lossy and slow media path, a media blackout. The media
+ * path is impaired between one advisor and a real coturn (relay-only ICE, so every packet takes
+ * it); see host/impaired-link.ts for why not netem.
+ */
+import { iceServersFor } from '../server/ice/ice-servers.ts';
+import { connected, expect, test } from './fixtures.ts';
+import { startCoturn, type Coturn } from './host/coturn.ts';
+import { startImpairedLink, type ImpairedLink } from './host/impaired-link.ts';
+import type { Advisor } from './host/advisor.ts';
+import { framesDuring, longestFreeze, videoInfo, watchFreezes } from './media.ts';
+
+const AT_AVERY = "Blake Tester's video";
+const AT_BLAKE = "Avery Tester's video";
+
+function report(testInfo: { annotations: { type: string; description?: string }[] }, line: string) {
+  console.log(`[faults] ${line}`);
+  testInfo.annotations.push({ type: 'measured', description: line });
+}
+
+const status = (advisor: Advisor, text: RegExp | string) =>
+  advisor.page.getByRole('status').filter({ hasText: text }).first();
+
+test.describe('signaling outage', () => {
+  test('server down 30 s mid-call: media never freezes over 0.5 s, signaling back within 5 s, hang-up works', async ({
+    app,
+    server,
+  }, testInfo) => {
+    const { avery, blake } = await connected(app);
+    await watchFreezes(avery.page, AT_AVERY);
+    await watchFreezes(blake.page, AT_BLAKE);
+
+    await server.stop();
+    await expect(status(avery, 'Reconnecting')).toBeVisible();
+    await expect(status(blake, 'Reconnecting')).toBeVisible();
+    await avery.page.waitForTimeout(30_000); // the outage's length is what is being tested
+    expect(await framesDuring(blake.page, AT_BLAKE, 1_000)).toBeGreaterThan(10);
+
+    await server.restart();
+    const back = Date.now();
+    await expect(status(avery, 'Online')).toBeVisible({ timeout: 20_000 });
+    await expect(status(blake, 'Online')).toBeVisible({ timeout: 20_000 });
+    const signalingBackMs = Date.now() - back;
+    const freezes = {
+      avery: await longestFreeze(avery.page, AT_AVERY),
+      blake: await longestFreeze(blake.page, AT_BLAKE),
+    };
+    report(
+      testInfo,
+      `signaling down 30 s: longest video freeze ${freezes.avery.longestMs} ms at Avery (${freezes.avery.frames} frames), ` +
+        `${freezes.blake.longestMs} ms at Blake (${freezes.blake.frames} frames); signaling back ${signalingBackMs} ms after the server`,
+    );
+    expect(freezes.avery.longestMs).toBeLessThanOrEqual(500);
+    expect(freezes.blake.longestMs).toBeLessThanOrEqual(500);
+    expect(signalingBackMs).toBeLessThanOrEqual(5_000);
+
+    await blake.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect(avery.page.getByRole('alert')).toContainText('Blake Tester ended the call.');
+    expect(await videoInfo(avery.page, AT_AVERY)).toBeNull();
+  });
+});
+
+test.describe('an impaired media path', () => {
+  const SECRET = 'fault-test-turn-secret';
+  let coturn: Coturn;
+  let link: ImpairedLink;
+
+  test.beforeEach(async () => {
+    coturn = await startCoturn(SECRET);
+    link = await startImpairedLink(coturn.url);
+  });
+  test.afterEach(async () => {
+    await link.close();
+    await coturn.stop();
+  });
+
+  /** Relay-only ICE for both, pinned by policy: Avery's TURN through the faulty link, Blake's direct. */
+  const relayThrough = (url: string, user: string) => ({
+    iceServers: iceServersFor(user, {
+      stunUrls: [],
+      turnUrls: [url],
+      turnSecret: SECRET,
+      turnTtlSeconds: 3_600,
+    }).iceServers,
+    iceTransportPolicy: 'relay',
+  });
+  const callOverLink = (app: Parameters<typeof connected>[0]) =>
+    connected(app, relayThrough(link.url, 'avery'), { policy: relayThrough(coturn.url, 'blake') });
+
+  /** The ufrag of the latest peer connection's local description: it changes when ICE restarts. */
+  const iceUfrag = (advisor: Advisor) =>
+    advisor.page.evaluate(() => {
+      const pc = (
+        window as unknown as { __peerConnections: RTCPeerConnection[] }
+      ).__peerConnections.at(-1);
+      return /a=ice-ufrag:(\S+)/.exec(pc?.localDescription?.sdp ?? '')?.[1] ?? null;
+    });
+
+  /** Round-trip time of the selected candidate pair (the path media takes), in ms. */
+  const roundTripMs = (advisor: Advisor) =>
+    advisor.page.evaluate(async () => {
+      const pc = (
+        window as unknown as { __peerConnections: RTCPeerConnection[] }
+      ).__peerConnections.at(-1);
+      if (!pc) return null;
+      const stats = await pc.getStats();
+      let rtt: number | null = null;
+      stats.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
+        if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
+        const pair = stats.get(s.selectedCandidatePairId) as
+          { currentRoundTripTime?: number } | undefined;
+        if (pair?.currentRoundTripTime !== undefined) {
+          rtt = Math.round(pair.currentRoundTripTime * 1000);
+        }
+      });
+      return rtt;
+    });
+
+  test('5 % loss and 100 ms delay each way: the call stays connected at 15 fps or more', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await callOverLink(app);
+    expect(await avery.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
+
+    link.set({ loss: 0.05, delayMs: 100 });
+    await avery.page.waitForTimeout(3_000); // let congestion control settle on the new path
+    const before = link.counts();
+    const [atAvery, atBlake] = await Promise.all([
+      framesDuring(avery.page, AT_AVERY, 5_000),
+      framesDuring(blake.page, AT_BLAKE, 5_000),
+    ]);
+    const after = link.counts();
+    const lost =
+      (after.dropped - before.dropped) /
+      (after.forwarded + after.dropped - before.forwarded - before.dropped);
+    const fps = { avery: atAvery / 5, blake: atBlake / 5 };
+    report(
+      testInfo,
+      `5 % loss + 100 ms: ${fps.avery.toFixed(1)} fps at Avery, ${fps.blake.toFixed(1)} fps at Blake; ` +
+        `link dropped ${(lost * 100).toFixed(1)} % of ${after.forwarded + after.dropped - before.forwarded - before.dropped} datagrams; ` +
+        `RTT ${await roundTripMs(avery)} ms`,
+    );
+    expect(fps.avery).toBeGreaterThanOrEqual(15);
+    expect(fps.blake).toBeGreaterThanOrEqual(15);
+    await expect(status(avery, 'Reconnecting')).toHaveCount(0);
+    await expect(avery.page.getByRole('button', { name: 'Hang up' })).toBeVisible();
+  });
+
+  test('10 s media blackout: ICE restarts and media is back within 5 s of recovery', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await callOverLink(app);
+    const ufrags = { avery: await iceUfrag(avery), blake: await iceUfrag(blake) };
+
+    link.set({ blackout: true });
+    await expect(
+      avery.page.getByText('Reconnecting… the picture may pause for a moment.'),
+    ).toBeVisible();
+    await avery.page.waitForTimeout(10_000); // the blackout's length is what is being tested
+    const frozen = {
+      avery: (await videoInfo(avery.page, AT_AVERY))?.frames ?? 0,
+      blake: (await videoInfo(blake.page, AT_BLAKE))?.frames ?? 0,
+    };
+    link.set({ blackout: false });
+    const recovered = Date.now();
+    const flowing = (advisor: Advisor, label: string, from: number) =>
+      advisor.page.waitForFunction(
+        ([name, count]) => {
+          const video = [...document.querySelectorAll('video')].find(
+            (v) => v.getAttribute('aria-label') === name,
+          );
+          return !!video && video.getVideoPlaybackQuality().totalVideoFrames > count;
+        },
+        [label, from + 10] as const,
+        { timeout: 30_000 },
+      );
+    await Promise.all([
+      flowing(avery, AT_AVERY, frozen.avery),
+      flowing(blake, AT_BLAKE, frozen.blake),
+    ]);
+    const mediaBackMs = Date.now() - recovered;
+    const restarted =
+      (await iceUfrag(avery)) !== ufrags.avery || (await iceUfrag(blake)) !== ufrags.blake;
+    report(
+      testInfo,
+      `10 s blackout: media back ${mediaBackMs} ms after recovery; ICE restarted: ${restarted}`,
+    );
+    expect(restarted).toBe(true);
+    expect(mediaBackMs).toBeLessThanOrEqual(5_000);
+    await expect(
+      avery.page.getByText('Reconnecting… the picture may pause for a moment.'),
+    ).toHaveCount(0);
+  });
+
+  test('expired TURN credentials: a clear call error, not a hang', async ({ app }) => {
+    const expired = {
+      iceServers: iceServersFor(
+        'avery',
+        { stunUrls: [], turnUrls: [coturn.url], turnSecret: SECRET, turnTtlSeconds: 60 },
+        Date.now() - 3_600_000,
+      ).iceServers,
+      iceTransportPolicy: 'relay',
+    };
+    const avery = await app.launch('avery', { signedIn: true, policy: expired });
+    const blake = await app.launch('blake', {
+      signedIn: true,
+      policy: relayThrough(coturn.url, 'blake'),
+    });
+    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
+    await blake.page
+      .getByRole('dialog', { name: /Incoming call from/ })
+      .getByRole('button', { name: 'Answer' })
+      .click();
+    await expect(avery.page.getByRole('alert')).toContainText(
+      /could not be established|ended the call/,
+      {
+        timeout: 40_000,
+      },
+    );
+    await expect(blake.page.getByRole('alert')).toContainText(
+      /could not be established|ended the call/,
+      {
+        timeout: 40_000,
+      },
+    );
+  });
+});
