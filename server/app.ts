@@ -12,18 +12,17 @@ import { createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts'
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { createCallHandlers } from './calls/handlers.ts';
-import { createMemoryCallRegistry, type CallRegistry } from './calls/registry.ts';
 import type { ServerConfig } from './config.ts';
 import { registerDirectoryRoutes } from './directory/routes.ts';
 import { sendJson } from './http/json.ts';
 import { createRouter } from './http/router.ts';
 import type { Logger } from './log.ts';
 import { createPresence } from './presence/announcer.ts';
-import { createMemoryConnectionCounter, type ConnectionCounter } from './presence/presence.ts';
 import { createDelivery, userRoom } from './realtime/delivery.ts';
 import { dispatch } from './realtime/dispatch.ts';
 import { Refusal } from './realtime/refusal.ts';
 import { armExpiry, installSocketAuth, originAllowed, socketUser } from './realtime/socket-auth.ts';
+import { createMemoryState, type SharedState } from './shared-state.ts';
 import type { AccountStore } from './storage/store.ts';
 
 export interface ServerDeps {
@@ -31,8 +30,8 @@ export interface ServerDeps {
   store: AccountStore;
   signingKey: Uint8Array;
   log: Logger;
-  registry?: CallRegistry;
-  connections?: ConnectionCounter;
+  /** Calls, presence, timers and limits: this node's memory unless several nodes share Redis. */
+  state?: SharedState;
   /** Per-socket message budget; tests raise it to fuzz without being throttled. */
   messageLimiter?: RateLimiter;
 }
@@ -73,25 +72,43 @@ export function createServer(deps: ServerDeps): RunningServer {
       )
     : createHttpServer(onRequest);
 
+  const state = deps.state ?? createMemoryState();
   const io = new Server(http, {
     maxHttpBufferSize: LIMITS.packetBytes,
     cors: { origin: config.origins },
     allowRequest: originAllowed(config.origins, log),
     pingInterval: 10_000,
     pingTimeout: 5_000,
+    // Across nodes, WebSocket only: a long-polling session would need every request to reach
+    // the same node (sticky sessions); one WebSocket is one TCP connection to one node.
+    ...(state.adapter ? { adapter: state.adapter, transports: ['websocket' as const] } : {}),
   });
-  const registry = deps.registry ?? createMemoryCallRegistry();
-  const connections = deps.connections ?? createMemoryConnectionCounter();
+  const { registry, connections } = state;
   const delivery = createDelivery(io);
   const presence = createPresence({ store, registry, connections, delivery });
   const calls = createCallHandlers({
     store,
     registry,
+    connections,
     delivery,
     presence,
     log,
+    timers: state.timers,
     ringTimeoutMs: config.ringTimeoutMs,
     disconnectGraceMs: config.disconnectGraceMs,
+  });
+  // Connect and disconnect work is async (shared state); close waits for what is under way.
+  const pending = new Set<Promise<void>>();
+  const track = (event: string, work: () => Promise<void>): void => {
+    const task = work().catch((error: unknown) => {
+      log('socket.state-error', { event, error: (error as Error).name });
+    });
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+  };
+  state.onNodeDeath?.(async (gone) => {
+    await calls.disconnected(gone);
+    if (gone.remaining === 0) await presence.announce(gone.userId);
   });
   const messageLimiter =
     deps.messageLimiter ??
@@ -104,8 +121,8 @@ export function createServer(deps: ServerDeps): RunningServer {
     store,
     tokens,
     log,
-    accountLimiter: createMemoryRateLimiter({ capacity: 5, refillPerSecond: 1 / 60 }),
-    addressLimiter: createMemoryRateLimiter({ capacity: 30, refillPerSecond: 0.5 }),
+    accountLimiter: state.accountLimiter,
+    addressLimiter: state.addressLimiter,
   });
   registerDirectoryRoutes(router, { store, tokens, ice: config.ice, statusOf: presence.statusOf });
   installSocketAuth(io, { tokens, store, log });
@@ -119,10 +136,13 @@ export function createServer(deps: ServerDeps): RunningServer {
     const sender = { userId: user.userId, displayName: user.displayName, socketId: socket.id };
     void socket.join(userRoom(user.userId));
     const rearm = armExpiry(socket, log);
-    const first = connections.connected(user.userId) === 1;
+    const counted = connections.connected(user.userId, socket.id);
     log('socket.connect', { userId: user.userId, socketId: socket.id });
-    socket.emit('presence-snapshot', presence.snapshotFor(user.userId));
-    if (first) presence.announce(user.userId);
+    track('connect', async () => {
+      const first = (await counted) === 1;
+      socket.emit('presence-snapshot', await presence.snapshotFor(user.userId));
+      if (first) await presence.announce(user.userId);
+    });
 
     dispatch(
       socket,
@@ -149,9 +169,14 @@ export function createServer(deps: ServerDeps): RunningServer {
 
     socket.on('disconnect', (reason) => {
       log('socket.disconnect', { userId: user.userId, socketId: socket.id, reason });
-      messageLimiter.reset(socket.id);
-      calls.disconnected(sender);
-      if (connections.disconnected(user.userId) === 0) presence.announce(user.userId);
+      void messageLimiter.reset(socket.id);
+      track('disconnect', async () => {
+        await counted.catch(() => undefined);
+        await calls.disconnected(sender);
+        if ((await connections.disconnected(user.userId, socket.id)) === 0) {
+          await presence.announce(user.userId);
+        }
+      });
     });
   });
 
@@ -170,6 +195,7 @@ export function createServer(deps: ServerDeps): RunningServer {
     close: async () => {
       // Closing disconnects every socket, whose handlers may arm timers: stop those after.
       await io.close();
+      await Promise.all(pending);
       calls.close();
       http.closeAllConnections();
     },

@@ -1,9 +1,7 @@
 /** `npm run server -- [options]`: starts the signaling + auth server. */
-import { loadSigningKey } from './auth/signing-key.ts';
-import { createServer } from './app.ts';
 import { ConfigError, USAGE, parseServerConfig } from './config.ts';
 import { seedDemo } from './demo.ts';
-import { createLogger, silentLogger } from './log.ts';
+import { startNode } from './node.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
 
 async function main(): Promise<void> {
@@ -26,18 +24,14 @@ async function main(): Promise<void> {
       console.log('--demo: the database has users already; no demo data added.');
     }
   }
-  const server = createServer({
-    config,
-    store,
-    signingKey: loadSigningKey(config.dataDir),
-    log: config.logEvents ? createLogger() : silentLogger,
-  });
-  const url = await server.listen();
-  console.log(`RichesReach Advisor server listening on ${url} (data: ${config.dataDir})`);
+  const node = await startNode(config, store);
+  const shared = config.redis ? ', sharing calls with other nodes through Redis' : '';
+  console.log(
+    `RichesReach Advisor server listening on ${node.url} (data: ${config.dataDir}${shared})`,
+  );
 
   const stop = (): void => {
-    void server.close().then(() => {
-      store.close();
+    void node.stop().then(() => {
       process.exit(0);
     });
   };

@@ -44,6 +44,20 @@ describe('server configuration', () => {
     expect(() => parseServerConfig(['--relay-only'], {})).toThrow(/--relay-only needs TURN URLs/);
   });
 
+  it('runs alone unless --redis or RR_REDIS_URL names a Redis to share with other nodes', () => {
+    expect(parseServerConfig([], {})).not.toHaveProperty('redis');
+    expect(parseServerConfig(['--redis', 'redis://10.0.0.5:6379'], {})).toMatchObject({
+      redis: { url: 'redis://10.0.0.5:6379', heartbeatMs: 1_000, deadAfterMs: 5_000 },
+    });
+    expect(parseServerConfig([], { RR_REDIS_URL: 'rediss://:pw@r.example:6380' })).toMatchObject({
+      redis: { url: 'rediss://:pw@r.example:6380' },
+    });
+    // The refusal does not repeat the value: it may hold a password.
+    expect(() => parseServerConfig(['--redis', 'http://:secret@x'], {})).toThrow(
+      /^--redis must be a redis:\/\/ or rediss:\/\/ URL\.$/,
+    );
+  });
+
   it('puts data in the per-OS app-data folder', () => {
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toContain(
       'richesreach-advisor-server',

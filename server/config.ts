@@ -5,6 +5,17 @@ import { parseArgs } from 'node:util';
 import { MAX_ACCESS_TTL_SECONDS } from './auth/tokens.ts';
 import { MAX_TURN_TTL_SECONDS, type IceConfig } from './ice/ice-servers.ts';
 
+/** Several nodes sharing one Redis (`--redis`). The timings have no flags; tests shorten them. */
+export interface RedisOptions {
+  url: string;
+  /** How often a node says it is alive. */
+  heartbeatMs: number;
+  /** Silence after which a node is taken for dead and a live one cleans up after it. */
+  deadAfterMs: number;
+  /** How often each node looks for call timers that fell due. */
+  timerPollMs: number;
+}
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -19,6 +30,8 @@ export interface ServerConfig {
   disconnectGraceMs: number;
   /** Messages per second one socket may send, sustained (bursts of four times that). */
   socketMessagesPerSecond: number;
+  /** Share calls, presence and limits with other nodes through Redis; absent: this node alone. */
+  redis?: RedisOptions;
   /** Log one line per connection and call event (off only for benchmarks). */
   logEvents: boolean;
   demo: boolean;
@@ -42,6 +55,8 @@ export const USAGE = `Usage: npm run server -- [options]
   --refresh-ttl <s>      refresh token lifetime (RR_REFRESH_TTL; default 2592000 = 30 days)
   --ring-timeout <s>     seconds a call rings before it is missed (RR_RING_TIMEOUT; default 30)
   --socket-rate <n>      signaling messages per second per socket (RR_SOCKET_RATE; default 50)
+  --redis <url>          run as one of several nodes sharing this Redis, e.g. redis://10.0.0.5:6379
+                         (RR_REDIS_URL; put a password in the env var, not the flag); default: one node
   --quiet                no per-event log lines
   --demo                 on an empty database, add a demo circle with two advisors and print their logins
   --help                 this text`;
@@ -102,6 +117,7 @@ export function parseServerConfig(
         'refresh-ttl': { type: 'string' },
         'ring-timeout': { type: 'string' },
         'socket-rate': { type: 'string' },
+        redis: { type: 'string' },
         quiet: { type: 'boolean' },
         demo: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -131,6 +147,12 @@ export function parseServerConfig(
   for (const url of [...list(values.stun, env.RR_STUN_URLS), ...turnUrls]) {
     if (!/^(stun|stuns|turn|turns):[^\s]+$/.test(url))
       throw new ConfigError(`Not a STUN/TURN URL: "${url}".`);
+  }
+
+  const redisUrl = values.redis ?? (env.RR_REDIS_URL || undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    // Not echoed: it may hold a password.
+    throw new ConfigError('--redis must be a redis:// or rediss:// URL.');
   }
 
   return {
@@ -176,6 +198,9 @@ export function parseServerConfig(
       1,
       1_000_000,
     ),
+    ...(redisUrl
+      ? { redis: { url: redisUrl, heartbeatMs: 1_000, deadAfterMs: 5_000, timerPollMs: 250 } }
+      : {}),
     logEvents: !(values.quiet ?? false),
     demo: values.demo ?? false,
   };

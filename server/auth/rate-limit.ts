@@ -1,10 +1,14 @@
-/** Token-bucket rate limits, keyed by whatever the caller chooses (account, address, socket). */
+/**
+ * Token-bucket rate limits, keyed by whatever the caller chooses (account, address, socket).
+ * Async because the sign-in limits are shared by every node in a cluster
+ * (server/cluster/redis-rate-limit.ts).
+ */
 export interface RateLimiter {
   /** Takes one token for `key`; false when the bucket is empty. */
-  take(key: string): boolean;
+  take(key: string): Promise<boolean>;
   /** True when `take` would succeed now, without taking. */
-  hasToken(key: string): boolean;
-  reset(key: string): void;
+  hasToken(key: string): Promise<boolean>;
+  reset(key: string): Promise<void>;
 }
 
 export interface BucketOptions {
@@ -14,6 +18,12 @@ export interface BucketOptions {
   refillPerSecond: number;
   now?: () => number;
 }
+
+/** Sign-in budgets: failed attempts per account, and attempts per client address. */
+export const LOGIN_LIMITS = {
+  account: { capacity: 5, refillPerSecond: 1 / 60 },
+  address: { capacity: 30, refillPerSecond: 0.5 },
+} satisfies Record<string, BucketOptions>;
 
 export function createMemoryRateLimiter(options: BucketOptions): RateLimiter {
   const now = options.now ?? Date.now;
@@ -41,18 +51,19 @@ export function createMemoryRateLimiter(options: BucketOptions): RateLimiter {
   };
 
   return {
-    hasToken: (key) => refilled(key, now()).tokens >= 1,
+    hasToken: (key) => Promise.resolve(refilled(key, now()).tokens >= 1),
     take(key) {
       const t = now();
       if (++calls % sweepEvery === 0) sweep(t);
       const bucket = refilled(key, t);
       buckets.set(key, bucket);
-      if (bucket.tokens < 1) return false;
+      if (bucket.tokens < 1) return Promise.resolve(false);
       bucket.tokens -= 1;
-      return true;
+      return Promise.resolve(true);
     },
     reset(key) {
       buckets.delete(key);
+      return Promise.resolve();
     },
   };
 }

@@ -33,14 +33,14 @@ export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
   const { store, tokens, log } = deps;
 
   router.post('/api/auth/login', async (ctx) => {
-    if (!deps.addressLimiter.take(ctx.address)) throw tooMany();
+    if (!(await deps.addressLimiter.take(ctx.address))) throw tooMany();
     const { username, password } = await parseBody(ctx, loginRequestSchema);
-    if (!deps.accountLimiter.hasToken(username)) throw tooMany();
+    if (!(await deps.accountLimiter.hasToken(username))) throw tooMany();
     const user = store.userByUsername(username);
     // Only a failure spends the account's budget, so an advisor is not locked out by signing in.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok) {
-      deps.accountLimiter.take(username);
+      await deps.accountLimiter.take(username);
       log('auth.login-failed', { username, address: ctx.address });
       throw new HttpError(401, 'bad-credentials', 'Wrong username or password.');
     }
@@ -48,13 +48,13 @@ export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
       log('auth.login-disabled', { username });
       throw new HttpError(403, 'account-disabled', 'This account is disabled. Ask your IT team.');
     }
-    deps.accountLimiter.reset(username);
+    await deps.accountLimiter.reset(username);
     log('auth.login', { userId: user.id });
     return tokens.issue(user);
   });
 
   router.post('/api/auth/refresh', async (ctx) => {
-    if (!deps.addressLimiter.take(ctx.address)) throw tooMany();
+    if (!(await deps.addressLimiter.take(ctx.address))) throw tooMany();
     const { refreshToken } = await parseBody(ctx, refreshRequestSchema);
     const pair = await tokens.rotate(refreshToken);
     if (!pair) {

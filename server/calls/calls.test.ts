@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ack } from '../../shared/protocol/signaling.ts';
 import { fakeSdp, sleep, startHarness, type Client, type Harness } from '../testing/harness.ts';
+import { callIdOf as callId, expectSeedEvents } from '../testing/seed-relay.ts';
 
 let h: Harness;
 let alice: Client;
@@ -18,11 +18,6 @@ afterEach(async () => {
   await h.close();
 });
 
-const callId = (ack: Ack): string => {
-  if (!ack.ok || !ack.callId) throw new Error(`expected a call id, got ${JSON.stringify(ack)}`);
-  return ack.callId;
-};
-
 /** alice calls bob and bob answers; returns the call id. */
 async function connectCall(): Promise<string> {
   const id = callId(
@@ -39,51 +34,7 @@ async function connectCall(): Promise<string> {
 
 describe('the seed protocol between two circle-mates', () => {
   it('relays all five seed events with `from` stamped by the server', async () => {
-    const ack = await alice.send('call-offer', {
-      offer: fakeSdp('offer'),
-      to: bob.userId,
-      from: alice.userId,
-    });
-    const id = callId(ack);
-    const offer = await bob.next('call-offer');
-    expect(offer).toEqual({
-      offer: fakeSdp('offer'),
-      from: alice.userId,
-      fromName: 'Alice Tester',
-      callId: id,
-    });
-
-    // The seed's answer carries no call id: the server finds the call between the two.
-    await bob.send('call-answer', { answer: fakeSdp('answer'), to: alice.userId });
-    expect(await alice.next('call-answer')).toEqual({
-      answer: fakeSdp('answer'),
-      from: bob.userId,
-      callId: id,
-    });
-
-    const candidate = {
-      candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
-      sdpMid: '0',
-      sdpMLineIndex: 0,
-    };
-    await alice.send('ice-candidate', { candidate, to: bob.userId });
-    expect(await bob.next('ice-candidate')).toEqual({ candidate, from: alice.userId, callId: id });
-    await bob.send('ice-candidate', { candidate, to: alice.userId });
-    expect(await alice.next('ice-candidate')).toEqual({ candidate, from: bob.userId, callId: id });
-
-    await alice.send('end-call', { to: bob.userId });
-    expect(await bob.next('end-call')).toEqual({ from: alice.userId, callId: id });
-
-    // call-decline, on a new call.
-    const second = callId(
-      await bob.send('call-offer', { offer: fakeSdp('offer'), to: alice.userId, from: bob.userId }),
-    );
-    await alice.next('call-offer');
-    expect(await alice.send('call-decline', { to: bob.userId })).toEqual({
-      ok: true,
-      callId: second,
-    });
-    expect(await bob.next('call-decline')).toEqual({ from: alice.userId, callId: second });
+    await expectSeedEvents(alice, bob, 'Alice Tester');
   });
 
   it('ignores a spoofed `from`', async () => {

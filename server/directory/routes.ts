@@ -9,25 +9,29 @@ export interface DirectoryRouteDeps {
   store: AccountStore;
   tokens: TokenService;
   ice: IceConfig;
-  statusOf: (userId: string) => PresenceStatus;
+  statusOf: (userId: string) => Promise<PresenceStatus>;
 }
 
 /** The caller's circles with members and presence, and the ICE servers to call them with. */
 export function registerDirectoryRoutes(router: Router, deps: DirectoryRouteDeps): void {
   router.get('/api/circles', async (ctx) => {
     const user = await requireUser(ctx, deps.tokens, deps.store);
-    const circles = deps.store.circlesOf(user.id).map((circle) => ({
-      id: circle.id,
-      name: circle.name,
-      members: circle.members
-        .filter((member) => !member.disabled)
-        .map((member) => ({
-          id: member.id,
-          username: member.username,
-          displayName: member.displayName,
-          status: deps.statusOf(member.id),
-        })),
-    }));
+    const circles = await Promise.all(
+      deps.store.circlesOf(user.id).map(async (circle) => ({
+        id: circle.id,
+        name: circle.name,
+        members: await Promise.all(
+          circle.members
+            .filter((member) => !member.disabled)
+            .map(async (member) => ({
+              id: member.id,
+              username: member.username,
+              displayName: member.displayName,
+              status: await deps.statusOf(member.id),
+            })),
+        ),
+      })),
+    );
     return { circles };
   });
 

@@ -25,18 +25,18 @@ export function createPresence(deps: {
     mates.set(userId, { ids, until: now + ttl });
     return ids;
   };
-  const statusOf = (userId: string): PresenceStatus => {
-    if (!deps.connections.isOnline(userId)) return 'offline';
-    return deps.registry.callOf(userId) ? 'in-call' : 'online';
+  const statusOf = async (userId: string): Promise<PresenceStatus> => {
+    if (!(await deps.connections.isOnline(userId))) return 'offline';
+    return (await deps.registry.callOf(userId)) ? 'in-call' : 'online';
   };
   return {
     statusOf,
     /** Tells the user's circle-mates their status, except `counterpart`, who learns it from the call itself. */
-    announce(userId: string, counterpart?: string): void {
+    async announce(userId: string, counterpart?: string): Promise<void> {
       const to = counterpart ? matesOf(userId).filter((id) => id !== counterpart) : matesOf(userId);
       deps.delivery.toUser(to, 'presence', {
         userId,
-        status: statusOf(userId),
+        status: await statusOf(userId),
       });
     },
     /**
@@ -44,13 +44,14 @@ export function createPresence(deps: {
      * them (IT just added them to a circle) forgets it, so the newcomer hears the mate's presence
      * at once instead of after the cache's lifetime.
      */
-    snapshotFor(userId: string) {
+    async snapshotFor(userId: string) {
       mates.delete(userId);
       const ids = matesOf(userId);
       for (const id of ids) {
         if (mates.get(id)?.ids.includes(userId) === false) mates.delete(id);
       }
-      return { users: ids.map((id) => ({ userId: id, status: statusOf(id) })) };
+      const statuses = await Promise.all(ids.map(statusOf));
+      return { users: ids.map((id, i) => ({ userId: id, status: statuses[i] ?? 'offline' })) };
     },
   };
 }

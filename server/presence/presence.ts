@@ -1,10 +1,13 @@
-/** Who is connected, counted per user across their devices. An interface for the same reason as the registry. */
+/**
+ * Who is connected, counted per user across their devices (and, in a cluster, across nodes: see
+ * server/cluster/redis-connections.ts). Async for the same reason as the call registry.
+ */
 export interface ConnectionCounter {
   /** Returns the user's connection count after this one. */
-  connected(userId: string): number;
+  connected(userId: string, socketId: string): Promise<number>;
   /** Returns the user's connection count after this one left. */
-  disconnected(userId: string): number;
-  isOnline(userId: string): boolean;
+  disconnected(userId: string, socketId: string): Promise<number>;
+  isOnline(userId: string): Promise<boolean>;
 }
 
 export function createMemoryConnectionCounter(): ConnectionCounter {
@@ -13,14 +16,14 @@ export function createMemoryConnectionCounter(): ConnectionCounter {
     connected(userId) {
       const n = (counts.get(userId) ?? 0) + 1;
       counts.set(userId, n);
-      return n;
+      return Promise.resolve(n);
     },
     disconnected(userId) {
       const n = Math.max(0, (counts.get(userId) ?? 0) - 1);
       if (n === 0) counts.delete(userId);
       else counts.set(userId, n);
-      return n;
+      return Promise.resolve(n);
     },
-    isOnline: (userId) => (counts.get(userId) ?? 0) > 0,
+    isOnline: (userId) => Promise.resolve((counts.get(userId) ?? 0) > 0),
   };
 }

@@ -24,11 +24,6 @@ export function createDelivery(io: Server) {
     ): void {
       io.to(socketId).emit(event, payload);
     },
-    /** How many sockets of this user are connected (on every node). */
-    async socketsOf(userId: string): Promise<string[]> {
-      const sockets = await io.in(userRoom(userId)).fetchSockets();
-      return sockets.map((s) => s.id);
-    },
   };
 }
 export type Delivery = ReturnType<typeof createDelivery>;

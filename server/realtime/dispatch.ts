@@ -34,24 +34,25 @@ export function dispatch(
     answer(event, ack, { ok: false, error: { code: 'internal', message: 'The server failed.' } });
   };
 
-  // One listener for every event (not one per event per socket): less memory per idle socket.
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    const name = typeof event === 'string' ? event : '';
+  // One after another per socket: with a shared (Redis) registry each message awaits round trips,
+  // and a sender's messages must still reach the peer in the order they were sent.
+  let queue: Promise<void> = Promise.resolve();
+
+  const handle = async (
+    name: string,
+    payload: unknown,
+    ack: unknown,
+    allowed: Promise<boolean>,
+  ): Promise<void> => {
     const handler = Object.hasOwn(handlers, name) ? handlers[name as ClientEventName] : undefined;
-    let [payload, ack] = args;
-    // A client may send an ack in the payload's place.
-    if (typeof payload === 'function') {
-      ack = payload;
-      payload = undefined;
-    }
     if (!handler) {
-      answer(name.slice(0, 64), args.at(-1), {
+      answer(name.slice(0, 64), ack, {
         ok: false,
         error: { code: 'unknown-event', message: 'The server does not know that event.' },
       });
       return;
     }
-    if (!deps.limiter.take(socket.id)) {
+    if (!(await allowed)) {
       answer(name, ack, {
         ok: false,
         error: { code: 'rate-limited', message: 'Too many messages; slow down.' },
@@ -68,13 +69,27 @@ export function dispatch(
       });
       return;
     }
-    handler(parsed.data as never).then(
-      (callId) => {
-        answer(name, ack, callId ? { ok: true, callId } : { ok: true });
-      },
-      (error: unknown) => {
+    const callId = await handler(parsed.data as never);
+    answer(name, ack, callId ? { ok: true, callId } : { ok: true });
+  };
+
+  // One listener for every event (not one per event per socket): less memory per idle socket.
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    const name = typeof event === 'string' ? event : '';
+    let [payload, ack] = args;
+    // A client may send an ack in the payload's place.
+    if (typeof payload === 'function') {
+      ack = payload;
+      payload = undefined;
+    }
+    const known = Object.hasOwn(handlers, name);
+    if (!known) ack = args.at(-1);
+    // The budget is spent on arrival, so a flood is refused at once rather than queued.
+    const allowed = known ? deps.limiter.take(socket.id) : Promise.resolve(true);
+    queue = queue.then(() =>
+      handle(name, payload, ack, allowed).catch((error: unknown) => {
         refuse(name, ack, error);
-      },
+      }),
     );
   });
 }

@@ -1,0 +1,71 @@
+/**
+ * `--redis <url>`: the shared state of several nodes in one Redis. Socket.io's Redis Streams
+ * adapter carries emits between nodes (a stream, so a Redis restart loses none: each node reads on
+ * from its last offset); calls, connection counts, call timers and sign-in limits are ours.
+ * The per-socket message budget stays in each node's memory: a socket lives on one node only.
+ */
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { LOGIN_LIMITS } from '../auth/rate-limit.ts';
+import type { RedisOptions } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { GoneSocket, SharedState } from '../shared-state.ts';
+import { watchNodes } from './node-liveness.ts';
+import { connectRedis, retrying, type Redis } from './redis-client.ts';
+import { createRedisConnectionCounter } from './redis-connections.ts';
+import { createRedisRateLimiter } from './redis-rate-limit.ts';
+import { createRedisCallRegistry } from './redis-registry.ts';
+import { createRedisTimers } from './redis-timers.ts';
+
+/** The adapter's client, publishing again when the connection drops under an XADD. */
+function retryingPublisher(client: Redis): Redis {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'xAdd') {
+        return (...args: Parameters<Redis['xAdd']>) => retrying(() => target.xAdd(...args));
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+}
+
+export async function connectRedisState(options: RedisOptions, log: Logger): Promise<SharedState> {
+  const client = await connectRedis(options.url, log);
+  const nodeId = randomUUID();
+  const connections = createRedisConnectionCounter(client, nodeId);
+  let watcher: { stop(): Promise<void> } | undefined;
+  log('cluster.join', { nodeId });
+
+  return {
+    registry: createRedisCallRegistry(client),
+    connections,
+    timers: createRedisTimers(client, options.timerPollMs, log),
+    accountLimiter: createRedisRateLimiter(client, 'login-account', LOGIN_LIMITS.account),
+    addressLimiter: createRedisRateLimiter(client, 'login-address', LOGIN_LIMITS.address),
+    adapter: createAdapter(retryingPublisher(client), {
+      streamName: 'rr:signaling',
+      channelPrefix: 'rr:signaling',
+      // Our payloads are JSON; skip the adapter's scan of each one for binary data.
+      onlyPlaintext: true,
+    }),
+    onNodeDeath(handle: (gone: GoneSocket) => Promise<void>) {
+      watcher = watchNodes(client, {
+        nodeId,
+        heartbeatMs: options.heartbeatMs,
+        deadAfterMs: options.deadAfterMs,
+        log,
+        async reap(dead) {
+          for (const gone of await connections.reapNode(dead)) await handle(gone);
+        },
+        revived: () => connections.reregister(),
+      });
+    },
+    async close() {
+      await watcher?.stop();
+      await client.close();
+    },
+  };
+}
