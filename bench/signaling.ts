@@ -1,12 +1,15 @@
 /**
- * `npm run bench:signaling`: our signaling server against a bare Socket.io relay, same run.
- * Prints messages/s at rising load, p50/p99 relay latency at half of our peak, RSS per idle
- * authenticated socket, and ours/bare ratios. Numbers, not pass/fail.
+ * `npm run bench:signaling`: our signaling server against a bare Socket.io relay, same run, and
+ * one node against two nodes sharing a real redis-server (every message crosses nodes: each
+ * pair's caller on one node, callee on the other). Prints messages/s at rising load, p50/p99
+ * relay latency at half of our peak, RSS per idle authenticated socket, and the ratios.
+ * Numbers, not pass/fail.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { startRedis } from '../server/testing/redis-process.ts';
 import { startChild, type Child } from './support/child.ts';
 import { seedPairs, type SeededPair } from './support/seed.ts';
 import { fixed, mib, percentile } from './support/stats.ts';
@@ -24,6 +27,22 @@ const CANDIDATES_EACH_WAY = 4;
 const MESSAGES_PER_CYCLE = 3 + 2 * CANDIDATES_EACH_WAY; // offer, answer, candidates, end-call
 
 type Kind = 'ours' | 'bare';
+/** Where a load runs: the caller side connects to `a`, the callee side to `b`. */
+interface Target {
+  kind: Kind;
+  label: string;
+  a: string;
+  b: string;
+  /** CPU seconds of the server processes (not Redis) so far. */
+  cpuSeconds(): number;
+}
+const single = (kind: Kind, child: Child, label: string): Target => ({
+  kind,
+  label,
+  a: child.url,
+  b: child.url,
+  cpuSeconds: () => child.cpuSeconds(),
+});
 interface Load {
   messages: number;
   seconds: number;
@@ -63,20 +82,20 @@ async function connectAll<T>(
  * every relayed message from send to receipt. `cyclePauseMs` paces the load.
  */
 async function runLoad(
-  kind: Kind,
-  url: string,
+  target: Target,
   pairs: SeededPair[],
   ms: number,
   cyclePauseMs = 0,
 ): Promise<Load> {
+  const { kind } = target;
   const load: Load = { messages: 0, seconds: ms / 1000, latencies: [], errors: 0 };
   const sockets: Socket[] = [];
   let running = true;
   const done: Promise<void>[] = [];
   const starters: (() => void)[] = [];
   for (const [index, pair] of pairs.entries()) {
-    const a = await connect(kind, url, pair.a);
-    const b = await connect(kind, url, pair.b);
+    const a = await connect(kind, target.a, pair.a);
+    const b = await connect(kind, target.b, pair.b);
     sockets.push(a, b);
     const sentToA: number[] = [];
     const sentToB: number[] = [];
@@ -176,17 +195,15 @@ function summary(load: Load) {
   };
 }
 
-async function measure(kind: Kind, child: Child, pairs: SeededPair[]) {
-  console.log(
-    `\n${kind === 'ours' ? 'Our server (auth, validation, call rules, rate limits)' : 'Bare Socket.io relay'}`,
-  );
+async function measure(target: Target, pairs: SeededPair[]) {
+  console.log(`\n${target.label}`);
   console.log('  pairs   messages/s   p50 ms   p99 ms   server CPU %   server CPU µs/msg   errors');
   let peak = 0;
   let cpuPerMessage = Infinity;
   for (const level of LEVELS) {
-    const cpuBefore = child.cpuSeconds();
-    const load = await runLoad(kind, child.url, pairs.slice(0, level), LEVEL_MS);
-    const cpu = child.cpuSeconds() - cpuBefore;
+    const cpuBefore = target.cpuSeconds();
+    const load = await runLoad(target, pairs.slice(0, level), LEVEL_MS);
+    const cpu = target.cpuSeconds() - cpuBefore;
     const s = summary(load);
     const perMessage = (cpu * 1e6) / load.messages;
     peak = Math.max(peak, s.rate);
@@ -198,12 +215,12 @@ async function measure(kind: Kind, child: Child, pairs: SeededPair[]) {
   return { peak, cpuPerMessage };
 }
 
-async function atRate(kind: Kind, child: Child, pairs: SeededPair[], target: number) {
-  // Each pair does MESSAGES_PER_CYCLE per cycle; pause so that all pairs together make `target`.
+async function atRate(target: Target, pairs: SeededPair[], rate: number) {
+  // Each pair does MESSAGES_PER_CYCLE per cycle; pause so that all pairs together make `rate`.
   const count = 50;
-  const cyclesPerSecondPerPair = target / MESSAGES_PER_CYCLE / count;
+  const cyclesPerSecondPerPair = rate / MESSAGES_PER_CYCLE / count;
   const pause = Math.max(0, 1000 / cyclesPerSecondPerPair - 5);
-  return summary(await runLoad(kind, child.url, pairs.slice(0, count), LEVEL_MS, pause));
+  return summary(await runLoad(target, pairs.slice(0, count), LEVEL_MS, pause));
 }
 
 async function idleSockets(kind: Kind, child: Child, pairs: SeededPair[]) {
@@ -230,27 +247,44 @@ async function main(): Promise<void> {
     const freshBare = await startChild('bench/bare-relay.ts', []);
     const idleBare = await idleSockets('bare', freshBare, pairs);
     await freshBare.stop();
-    const ours = await startChild('server/cli.ts', [
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--quiet',
-      '--socket-rate',
-      '100000',
-    ]);
+    const serverArgs = ['--port', '0', '--data', dataDir, '--quiet', '--socket-rate', '100000'];
+    const ours = await startChild('server/cli.ts', serverArgs);
     const bare = await startChild('bench/bare-relay.ts', []);
     console.log(
       `Node ${process.version}, ${MESSAGES_PER_CYCLE} messages per call set-up, ${LEVEL_MS / 1000} s per level, ~4 KB SDP`,
     );
 
-    const { peak: oursPeak, cpuPerMessage: oursCpu } = await measure('ours', ours, pairs);
-    const { peak: barePeak, cpuPerMessage: bareCpu } = await measure('bare', bare, pairs);
+    const oneNode = single(
+      'ours',
+      ours,
+      'Our server, one node (auth, validation, call rules, rate limits)',
+    );
+    const bareRelay = single('bare', bare, 'Bare Socket.io relay');
+    const { peak: oursPeak, cpuPerMessage: oursCpu } = await measure(oneNode, pairs);
+    const { peak: barePeak, cpuPerMessage: bareCpu } = await measure(bareRelay, pairs);
     const half = oursPeak / 2;
-    const oursHalf = await atRate('ours', ours, pairs, half);
-    const bareHalf = await atRate('bare', bare, pairs, half);
+    const oursHalf = await atRate(oneNode, pairs, half);
+    const bareHalf = await atRate(bareRelay, pairs, half);
     await bare.stop();
     await ours.stop();
+
+    // The same load through two nodes and a real redis-server, every message crossing nodes.
+    const redis = await startRedis();
+    const nodes = await Promise.all(
+      [0, 1].map(() => startChild('server/cli.ts', [...serverArgs, '--redis', redis.url])),
+    );
+    const [first, second] = nodes as [Child, Child];
+    const twoNodes: Target = {
+      kind: 'ours',
+      label: 'Our server, two nodes through Redis (caller on one, callee on the other)',
+      a: first.url,
+      b: second.url,
+      cpuSeconds: () => first.cpuSeconds() + second.cpuSeconds(),
+    };
+    const { peak: twoPeak, cpuPerMessage: twoCpu } = await measure(twoNodes, pairs);
+    const twoHalf = await atRate(twoNodes, pairs, half);
+    await Promise.all(nodes.map((node) => node.stop()));
+    await redis.close();
 
     console.log('\nSummary');
     console.log(
@@ -265,6 +299,16 @@ async function main(): Promise<void> {
     );
     console.log(
       `    bare  ${fixed(bareHalf.rate, 0)} msg/s   p50 ${fixed(bareHalf.p50, 2)} ms   p99 ${fixed(bareHalf.p99, 2)} ms`,
+    );
+    console.log('  one node vs two nodes through Redis (same run, same load):');
+    console.log(
+      `    peak messages/s        one ${fixed(oursPeak, 0)}   two ${fixed(twoPeak, 0)}   ratio two/one ${fixed(twoPeak / oursPeak, 2)}`,
+    );
+    console.log(
+      `    server CPU per message one ${fixed(oursCpu, 1)} µs   two ${fixed(twoCpu, 1)} µs (both nodes, Redis not counted)`,
+    );
+    console.log(
+      `    at ${fixed(half, 0)}/s, 50 pairs:  one ${fixed(oursHalf.rate, 0)} msg/s p50 ${fixed(oursHalf.p50, 2)} ms p99 ${fixed(oursHalf.p99, 2)} ms   two ${fixed(twoHalf.rate, 0)} msg/s p50 ${fixed(twoHalf.p50, 2)} ms p99 ${fixed(twoHalf.p99, 2)} ms`,
     );
     console.log(
       `  ${idle.count} idle authenticated sockets: server RSS ${mib(idle.before)} -> ${mib(idle.after)}, ${fixed(idle.perSocket / 1024, 1)} KiB per socket   (target total <= 300 MiB)`,
