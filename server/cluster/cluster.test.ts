@@ -3,7 +3,7 @@
  * signaling rules hold across nodes, a node's death and a Redis restart lose no call.
  */
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol/signaling.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { loadSigningKey } from '../auth/signing-key.ts';
@@ -56,8 +56,12 @@ beforeAll(async () => {
   cleanup.push(() => Promise.all([a.stop(), b.stop()]));
 });
 
+// Each test's clients leave with it, so a failed test does not leave others in its calls.
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.disconnect();
+});
+
 afterAll(async () => {
-  for (const client of clients) client.socket.disconnect();
   for (const step of cleanup.reverse()) await step();
 });
 
@@ -170,9 +174,9 @@ describe('two nodes sharing Redis', () => {
   });
 
   it('a Redis restart loses no signaling message: every one arrives, in order', async () => {
-    const alice = await on(a, 'alice');
-    const bob = await on(b, 'bob');
-    const id = await connectCall(alice, bob);
+    const gina = await on(a, 'gina');
+    const hal = await on(b, 'hal');
+    const id = await connectCall(gina, hal);
     const acks: Promise<Ack>[] = [];
     let sent = 0;
     const sending = { on: true };
@@ -180,10 +184,10 @@ describe('two nodes sharing Redis', () => {
     // down longer than a node's dead-after time, so every heartbeat goes stale.
     const sender = (async () => {
       for (; sending.on; sent++) {
-        acks.push(alice.send('call-renegotiate', renegotiation(bob, id, sent)));
+        acks.push(gina.send('call-renegotiate', renegotiation(hal, id, sent)));
         acks.push(
-          bob.send('media-state', {
-            to: alice.userId,
+          hal.send('media-state', {
+            to: gina.userId,
             callId: id,
             state: { audio: sent % 2 === 0, video: true, screen: false },
           }),
@@ -206,30 +210,30 @@ describe('two nodes sharing Redis', () => {
     const results = await Promise.all(acks);
     expect(results.filter((ack) => !ack.ok)).toEqual([]);
     for (let n = 0; n < total; n++) {
-      expect(await bob.next<{ description: { sdp: string } }>('call-renegotiate')).toMatchObject({
-        from: alice.userId,
+      expect(await hal.next<{ description: { sdp: string } }>('call-renegotiate')).toMatchObject({
+        from: gina.userId,
         description: { sdp: `v=0 seq=${n}` },
       });
-      expect(await alice.next<{ state: { audio: boolean } }>('media-state')).toMatchObject({
-        from: bob.userId,
+      expect(await gina.next<{ state: { audio: boolean } }>('media-state')).toMatchObject({
+        from: hal.userId,
         state: { audio: n % 2 === 0 },
       });
     }
     await sleep(200);
-    expect(bob.received('call-renegotiate')).toHaveLength(total);
-    expect(alice.received('media-state')).toHaveLength(total);
+    expect(hal.received('call-renegotiate')).toHaveLength(total);
+    expect(gina.received('media-state')).toHaveLength(total);
     // Every node's heartbeat went stale at once; none may take the other for dead because of
     // it (that would end this call after the grace period).
     await sleep(TIMINGS.deadAfterMs + TIMINGS.disconnectGraceMs + 500);
-    expect(alice.received('end-call')).toEqual([]);
-    await alice.send('call-renegotiate', renegotiation(bob, id, total));
-    expect(await bob.next('call-renegotiate')).toMatchObject({
+    expect(gina.received('end-call')).toEqual([]);
+    await gina.send('call-renegotiate', renegotiation(hal, id, total));
+    expect(await hal.next('call-renegotiate')).toMatchObject({
       description: { sdp: `v=0 seq=${total}` },
     });
-    await bob.send('end-call', { to: alice.userId });
-    expect(await alice.next('end-call')).toEqual({ from: bob.userId, callId: id });
-    alice.socket.disconnect();
-    bob.socket.disconnect();
+    await hal.send('end-call', { to: gina.userId });
+    expect(await gina.next('end-call')).toEqual({ from: hal.userId, callId: id });
+    gina.socket.disconnect();
+    hal.socket.disconnect();
   }, 15_000);
 
   it('a node killed mid-call: its client reconnects to the other node and the call goes on; a party that never returns is ended after the grace', async () => {

@@ -52,10 +52,7 @@ export async function connectRedis(url: string, log: Logger, timeoutMs = 10_000)
 /** A connection-level failure (not an error Redis answered with): the command may not have run. */
 export const isConnectionError = (error: unknown): boolean => !(error instanceof ErrorReply);
 
-/**
- * Runs `command` again once the client is back: for commands that do the same thing twice, and
- * for publishing a message, where a rare duplicate beats a loss.
- */
+/** Runs `command` again once the client is back: only for commands that do the same thing twice. */
 export async function retrying<T>(command: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

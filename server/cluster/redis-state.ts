@@ -1,8 +1,9 @@
 /**
  * `--redis <url>`: the shared state of several nodes in one Redis. Socket.io's Redis Streams
- * adapter carries emits between nodes (a stream, so a Redis restart loses none: each node reads on
- * from its last offset); calls, connection counts, call timers and sign-in limits are ours.
- * The per-socket message budget stays in each node's memory: a socket lives on one node only.
+ * adapter carries emits between nodes (a stream, so a Redis restart loses none: each node reads
+ * on from its last offset, and once-publisher.ts puts each emit in exactly once); calls,
+ * connection counts, call timers and sign-in limits are ours. The per-socket message budget
+ * stays in each node's memory: a socket lives on one node only.
  */
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -11,26 +12,12 @@ import type { RedisOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { GoneSocket, SharedState } from '../shared-state.ts';
 import { watchNodes } from './node-liveness.ts';
-import { connectRedis, retrying, type Redis } from './redis-client.ts';
+import { oncePublisher } from './once-publisher.ts';
+import { connectRedis } from './redis-client.ts';
 import { createRedisConnectionCounter } from './redis-connections.ts';
 import { createRedisRateLimiter } from './redis-rate-limit.ts';
 import { createRedisCallRegistry } from './redis-registry.ts';
 import { createRedisTimers } from './redis-timers.ts';
-
-/** The adapter's client, publishing again when the connection drops under an XADD. */
-function retryingPublisher(client: Redis): Redis {
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'xAdd') {
-        return (...args: Parameters<Redis['xAdd']>) => retrying(() => target.xAdd(...args));
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(target)
-        : value;
-    },
-  });
-}
 
 export async function connectRedisState(options: RedisOptions, log: Logger): Promise<SharedState> {
   const client = await connectRedis(options.url, log);
@@ -45,7 +32,7 @@ export async function connectRedisState(options: RedisOptions, log: Logger): Pro
     timers: createRedisTimers(client, options.timerPollMs, log),
     accountLimiter: createRedisRateLimiter(client, 'login-account', LOGIN_LIMITS.account),
     addressLimiter: createRedisRateLimiter(client, 'login-address', LOGIN_LIMITS.address),
-    adapter: createAdapter(retryingPublisher(client), {
+    adapter: createAdapter(oncePublisher(client), {
       streamName: 'rr:signaling',
       channelPrefix: 'rr:signaling',
       // Our payloads are JSON; skip the adapter's scan of each one for binary data.

@@ -94,9 +94,17 @@ export async function connectAt(
     ...options,
   });
   const client = makeClient(socket, tokens);
+  // The snapshot comes once the node has counted this socket in Redis; before that, for a
+  // moment, another node could still find the user offline.
+  const counted = new Promise<void>((resolve) => {
+    socket.once('presence-snapshot', () => {
+      resolve();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
+  await counted;
   return client;
 }

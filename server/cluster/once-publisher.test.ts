@@ -1,0 +1,55 @@
+import { SocketClosedUnexpectedlyError } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../log.ts';
+import { startRedis, type RedisProcess } from '../testing/redis-process.ts';
+import { oncePublisher } from './once-publisher.ts';
+import { connectRedis, type Redis } from './redis-client.ts';
+
+let redis: RedisProcess;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startRedis();
+  client = await connectRedis(redis.url, silentLogger);
+});
+afterAll(async () => {
+  await client.close();
+  await redis.close();
+});
+
+/** The client, but its XADD loses the connection: after Redis ran the command, or before. */
+const droppingXAdd = (ranFirst: boolean): Redis =>
+  new Proxy(client, {
+    get(target, property) {
+      if (property === 'xAdd') {
+        return async (...args: Parameters<Redis['xAdd']>) => {
+          if (ranFirst) await target.xAdd(...args);
+          throw new SocketClosedUnexpectedlyError();
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+
+describe('publishing to the adapter stream across a dropped connection', () => {
+  it('adds the entry once when Redis ran the XADD whose answer was lost', async () => {
+    const id = await oncePublisher(droppingXAdd(true)).xAdd('s1', '*', { uid: 'u', data: '1' });
+    const entries = (await client.xRange('s1', '-', '+')) ?? [];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.id).toBe(id);
+    expect(entries[0]?.message).toMatchObject({ uid: 'u', data: '1' });
+  });
+
+  it('adds the entry when the XADD never ran', async () => {
+    await oncePublisher(droppingXAdd(false)).xAdd('s2', '*', { uid: 'u', data: '2' });
+    expect(await client.xRange('s2', '-', '+')).toHaveLength(1);
+  });
+
+  it('passes every other command through to the client', async () => {
+    const publisher = oncePublisher(client);
+    await publisher.xAdd('s3', '*', { uid: 'u', data: '3' });
+    expect(await publisher.xLen('s3')).toBe(1);
+  });
+});
