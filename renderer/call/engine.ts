@@ -22,6 +22,11 @@ export interface CallEngineOptions {
 
 /** From answer to connected media; loopback takes under a second, relays a few. */
 const CONNECT_TIMEOUT_MS = 20_000;
+/**
+ * How long an answered call may stay "reconnecting" before it is given up as lost (the other
+ * side's app crashed, or the network is gone for good). ICE restarts get this long to work.
+ */
+const LOST_AFTER_MS = 30_000;
 
 const IDLE: CallSnapshot = {
   phase: 'idle',
@@ -65,6 +70,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   let recording: ActiveRecording | null = null;
   let qualityTimer: ReturnType<typeof setInterval> | undefined;
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  let lostTimer: ReturnType<typeof setTimeout> | undefined;
 
   const set = (patch: Partial<CallSnapshot>): void => {
     snapshot = { ...snapshot, ...patch };
@@ -149,10 +155,27 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
             startQuality();
             return;
           }
-          if (inCall()) set({ connection });
+          if (!inCall()) return;
+          set({ connection });
+          if (connection === 'connected') {
+            clearTimeout(lostTimer);
+            lostTimer = undefined;
+          } else if (connection === 'reconnecting' && snapshot.phase === 'active') armLostTimer();
         },
       },
     });
+  }
+
+  function armLostTimer(): void {
+    if (lostTimer !== undefined) return; // already counting since the first drop
+    const callId = snapshot.callId;
+    lostTimer = setTimeout(() => {
+      lostTimer = undefined;
+      if (!isCurrent(callId ?? undefined) || snapshot.connection === 'connected') return;
+      const { peer } = snapshot;
+      if (peer && callId) void send({ event: 'end-call', payload: { to: peer.id, callId } });
+      void end('failed', `The call was lost: the connection to ${name()} could not be restored.`);
+    }, LOST_AFTER_MS);
   }
 
   /**
@@ -207,6 +230,8 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   function teardown(): void {
     clearInterval(qualityTimer);
     clearTimeout(connectTimer);
+    clearTimeout(lostTimer);
+    lostTimer = undefined;
     link?.close();
     link = null;
     for (const track of localStream?.getTracks() ?? []) track.stop();
