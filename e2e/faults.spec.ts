@@ -4,7 +4,8 @@
  * path is impaired between one advisor and a real coturn (relay-only ICE, so every packet takes
  * it); see host/impaired-link.ts for why not netem.
  */
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecordingWriter } from '../main/recording/writer.ts';
 import { iceServersFor } from '../server/ice/ice-servers.ts';
@@ -231,7 +232,7 @@ test.describe('an impaired media path', () => {
 });
 
 test.describe('recording through a crash', () => {
-  test('renderer killed while recording: the file holds all but the last second and is recovered as interrupted', async ({
+  test('renderer killed while recording: the file holds all but the last second, closed as interrupted', async ({
     app,
   }, testInfo) => {
     const { avery, blake } = await connected(app);
@@ -249,15 +250,26 @@ test.describe('recording through a crash', () => {
       { timeout: 45_000 },
     );
 
-    // The app starts again over the same folder: its start closes what the crash left open.
+    // Main closes the recording the dead renderer fed as interrupted, without waiting for a restart.
     const folder = avery.recordingsFolder();
+    const webm = readdirSync(folder).find((f) => f.endsWith('.webm'));
+    const manifestFile = join(folder, `${webm!}.json`);
+    await expect
+      .poll(() => (JSON.parse(readFileSync(manifestFile, 'utf8')) as { status: string }).status)
+      .toBe('interrupted');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { sha256: string };
+    expect(manifest.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(folder, webm!)))
+        .digest('hex'),
+    );
+    // And the next start finds nothing left open.
     const recovered = await createRecordingWriter({
       folder: () => folder,
       policy: () => 'allowed',
       appVersion: '0.0.0-test',
     }).recoverInterrupted();
-    expect(recovered).toEqual([expect.objectContaining({ status: 'interrupted' })]);
-    const webm = readdirSync(folder).find((f) => f.endsWith('.webm'));
+    expect(recovered).toEqual([]);
     const probe = await probeRecording(join(folder, webm!), join(avery.folder, 'remuxed.webm'));
     const recordedFor = (killedAt - started) / 1000;
     report(

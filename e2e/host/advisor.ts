@@ -120,6 +120,10 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
   registerScreen(services.router, createHostScreenSources());
 
   await installBridge(context, page, services.router);
+  // As the Electron shell does on 'render-process-gone' (main/shell/renderer-gone.ts).
+  page.on('crash', () => {
+    void services.recordings.interruptAll();
+  });
   await context.addInitScript({ content: TRACK_REGISTRY });
   await services.start();
   if (options.signedIn) {
