@@ -20,6 +20,7 @@ import {
   type BrowserWindow,
 } from 'electron';
 import ElectronStore from 'electron-store';
+import { autoUpdater } from 'electron-updater';
 import keytar from 'keytar';
 import { createWindowEventSink, registerIpc } from './ipc/electron-ipc.ts';
 import { registerScreen } from './media/register-screen.ts';
@@ -39,6 +40,8 @@ import { applyPermissionPolicy } from './shell/permissions.ts';
 import { recoverFromRendererCrash } from './shell/renderer-gone.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './shell/protocol.ts';
 import { createMainWindow, devServerUrlFrom } from './shell/window.ts';
+import { startUpdates } from './update/register-updates.ts';
+import type { Updater } from './update/updater.ts';
 
 // Defined by Forge's Vite plugin: the renderer's dev server under `electron-forge start`,
 // undefined in a built app.
@@ -112,6 +115,7 @@ function start(): void {
     log,
   });
 
+  let updater: Updater | null = null;
   const appChannels = registerAppChannels(services.router, {
     version: app.getVersion(),
     platform: process.platform,
@@ -120,6 +124,9 @@ function start(): void {
     isWindowFocused: () => !window.isDestroyed() && window.isFocused(),
     focusWindow: () => {
       focusWindow(mainWindow);
+    },
+    onCallEnded: () => {
+      updater?.callEnded();
     },
     sink,
   });
@@ -150,7 +157,18 @@ function start(): void {
       sink('app:quit-requested-in-call', null);
     },
   });
+  // Only a packaged app has an update feed (app-update.yml) to read.
+  if (app.isPackaged) {
+    updater = startUpdates({
+      autoUpdater,
+      settings: services.settings,
+      isInCall: () => appChannels.isInCall(),
+      sink,
+      log,
+    });
+  }
   disposeBeforeQuit(async () => {
+    updater?.stop();
     appChannels.dispose();
     await services.dispose();
   });

@@ -13,6 +13,8 @@ import type { Keychain } from '../../main/auth/keychain.ts';
 import { createServices, type Services } from '../../main/services.ts';
 import { registerAppChannels } from '../../main/shell/app-channels.ts';
 import { registerScreen } from '../../main/media/register-screen.ts';
+import { startUpdates } from '../../main/update/register-updates.ts';
+import type { AutoUpdater, Updater } from '../../main/update/updater.ts';
 import { settingsStoreOptions } from '../../main/settings/store-options.ts';
 import { PASSWORD } from '../../server/testing/harness.ts';
 import { namespacedKeychain } from './namespaced-keychain.ts';
@@ -31,6 +33,11 @@ export interface AdvisorOptions {
   keychain?: Keychain;
   /** What the folder picker answers. */
   chosenFolder?: string | null;
+  /**
+   * electron-updater's autoUpdater, which needs a packaged app and an update server: a test
+   * passes a stand-in, and the host starts the app's real update wiring around it.
+   */
+  autoUpdater?: AutoUpdater;
 }
 
 export interface Advisor {
@@ -106,7 +113,8 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
     revealFile: (path) => revealed.push(path),
   });
   let powerSaveId = 0;
-  registerAppChannels(services.router, {
+  let updater: Updater | null = null;
+  const appChannels = registerAppChannels(services.router, {
     version: '0.0.0-test',
     platform: process.platform,
     powerSave: { start: () => ++powerSaveId, stop: () => undefined },
@@ -115,8 +123,19 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
       return true;
     },
     isWindowFocused: () => false,
+    onCallEnded: () => {
+      updater?.callEnded();
+    },
     sink,
   });
+  if (options.autoUpdater) {
+    updater = startUpdates({
+      autoUpdater: options.autoUpdater,
+      settings: services.settings,
+      isInCall: () => appChannels.isInCall(),
+      sink,
+    });
+  }
   registerScreen(services.router, createHostScreenSources());
 
   await installBridge(context, page, services.router);
@@ -176,6 +195,7 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
         })),
       ),
     async close() {
+      updater?.stop();
       await services.dispose();
       await context.close();
       // Leave no test secrets behind in the keychain.
