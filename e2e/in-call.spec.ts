@@ -24,6 +24,76 @@ test.describe('in a call', () => {
     );
   });
 
+  test('camera and microphone switched mid-call: tracks swapped without a new offer, saved; an unplugged camera is replaced', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await connected(app);
+    const senders = () =>
+      avery.page.evaluate(() =>
+        (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections
+          .at(-1)!
+          .getSenders()
+          .flatMap((s) =>
+            s.track ? [`${s.track.kind}:${s.track.label}:${s.track.readyState}`] : [],
+          ),
+      );
+    const offers = () =>
+      avery.page.evaluate(
+        () =>
+          (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections.at(
+            -1,
+          )!.localDescription?.sdp,
+      );
+    expect(await senders()).toContain('video:fake_device_0:live');
+    const sdpBefore = await offers();
+
+    await avery.page.getByRole('button', { name: 'Devices' }).click();
+    await avery.page.screenshot({ path: testInfo.outputPath('in-call-devices.png') });
+    expect(await accessibilityProblems(avery.page)).toEqual([]);
+    // fake_device_2, not _1: Chromium's second fake camera shows in a <video> but its frames
+    // never reach the encoder (framesSent stays flat, measured); the third behaves like a camera.
+    await avery.page
+      .getByRole('combobox', { name: /^Camera/ })
+      .selectOption({ label: 'fake_device_2' });
+    await expect.poll(senders).toContain('video:fake_device_2:live');
+    await avery.page
+      .getByRole('combobox', { name: /^Microphone/ })
+      .selectOption({ label: 'Fake Audio Input 2' });
+    await expect.poll(senders).toContain('audio:Fake Audio Input 2:live');
+    expect(await offers()).toBe(sdpBefore); // replaceTrack: no renegotiation
+    const old = (await avery.mediaTracks()).filter((t) => t.label === 'fake_device_0');
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.every((t) => t.state === 'ended')).toBe(true);
+    await expect
+      .poll(() => framesDuring(blake.page, "Avery Tester's video", 1_000))
+      .toBeGreaterThan(10);
+    expect(avery.services.settings.view().values.cameraId).toMatch(/\S/);
+
+    // The camera is unplugged: its track ends, and the call carries on with a camera that is there.
+    const trackId = () =>
+      avery.page.evaluate(
+        () =>
+          (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections
+            .at(-1)!
+            .getSenders()
+            .find((s) => s.track?.kind === 'video')?.track?.id,
+      );
+    const unplugged = await trackId();
+    await avery.page.evaluate(() => {
+      const sender = (
+        window as unknown as { __peerConnections: RTCPeerConnection[] }
+      ).__peerConnections
+        .at(-1)!
+        .getSenders()
+        .find((s) => s.track?.kind === 'video');
+      sender?.track?.dispatchEvent(new Event('ended'));
+    });
+    await expect.poll(trackId).not.toBe(unplugged);
+    await expect
+      .poll(() => framesDuring(blake.page, "Avery Tester's video", 1_000))
+      .toBeGreaterThan(10);
+  });
+
   test('screen share reaches the peer as a second video at least 1280 wide; stop restores', async ({
     app,
   }, testInfo) => {

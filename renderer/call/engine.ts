@@ -36,7 +36,14 @@ const IDLE: CallSnapshot = {
   outcome: null,
   activeSince: null,
   connection: 'new',
-  local: { camera: null, muted: false, cameraOff: false, sharing: false, shareLabel: null },
+  local: {
+    camera: null,
+    muted: false,
+    cameraOff: false,
+    sharing: false,
+    shareLabel: null,
+    deviceError: null,
+  },
   remote: { camera: null, screen: null, muted: false, cameraOff: false, sharing: false },
   quality: null,
   recording: {
@@ -223,9 +230,89 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     for (const track of stream.getAudioTracks()) track.enabled = !muted;
     for (const track of stream.getVideoTracks()) track.enabled = !cameraOff;
     localStream = stream;
+    watchDeviceLoss(stream);
     setLocal({ camera: stream, muted, cameraOff });
     return stream;
   }
+
+  /**
+   * Opens the chosen camera and microphone and swaps them into the call with replaceTrack (no
+   * renegotiation). On failure the devices in use stay on and the advisor is told why.
+   */
+  let switching: Promise<void> = Promise.resolve();
+  let latestSwitch = 0;
+  /** One switch at a time, and only the newest choice: two overlapping ones would fight over tracks. */
+  function switchDevices(choice: DeviceChoice): Promise<void> {
+    const ticket = ++latestSwitch;
+    switching = switching
+      .then(() => (ticket === latestSwitch ? swapDevices(choice) : undefined))
+      .catch((error: unknown) => {
+        setLocal({ deviceError: describeMediaError(error) });
+      });
+    return switching;
+  }
+
+  async function swapDevices(choice: DeviceChoice): Promise<void> {
+    if (!localStream || !inCall()) return;
+    let fresh: MediaStream;
+    try {
+      fresh = await openCameraAndMic(choice);
+    } catch (error) {
+      setLocal({ deviceError: describeMediaError(error) });
+      return;
+    }
+    if (!inCall()) {
+      for (const track of fresh.getTracks()) track.stop();
+      return;
+    }
+    const [audio] = fresh.getAudioTracks();
+    const [video] = fresh.getVideoTracks();
+    if (audio) audio.enabled = !snapshot.local.muted;
+    if (video) video.enabled = !snapshot.local.cameraOff;
+    await audioTransceiver?.sender.replaceTrack(audio ?? null);
+    await cameraTransceiver?.sender.replaceTrack(video ?? null);
+    const old = localStream;
+    localStream = fresh;
+    watchDeviceLoss(fresh);
+    for (const track of old.getTracks()) track.stop();
+    setLocal({ camera: fresh, deviceError: null });
+  }
+
+  /** A camera or microphone unplugged mid-call ends its track: carry on with what is there. */
+  function watchDeviceLoss(stream: MediaStream): void {
+    for (const track of stream.getTracks()) {
+      track.addEventListener(
+        'ended',
+        () => {
+          if (localStream === stream && inCall()) void switchDevices(options.devices());
+        },
+        { once: true },
+      );
+    }
+  }
+
+  /** A device plugged in mid-call that the advisor chose in Settings is taken into use. */
+  async function onDeviceChange(): Promise<void> {
+    if (!localStream || !inCall()) return;
+    const choice = options.devices();
+    const present = new Set(
+      (await navigator.mediaDevices.enumerateDevices()).map((device) => device.deviceId),
+    );
+    const inUse = (kind: 'audio' | 'video') =>
+      localStream
+        ?.getTracks()
+        .find((track) => track.kind === kind)
+        ?.getSettings().deviceId;
+    const wanted = (id: string | null, kind: 'audio' | 'video') =>
+      id !== null && present.has(id) && inUse(kind) !== id;
+    if (wanted(choice.cameraId, 'video') || wanted(choice.microphoneId, 'audio')) {
+      await switchDevices(choice);
+    }
+  }
+  const onDeviceChangeEvent = () => {
+    void onDeviceChange();
+  };
+  navigator.mediaDevices.addEventListener('devicechange', onDeviceChangeEvent);
 
   function teardown(): void {
     clearInterval(qualityTimer);
@@ -406,7 +493,8 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         { callId, participants: [self, peer] },
         {
           main: () => snapshot.remote.screen ?? snapshot.remote.camera,
-          inset: () => local,
+          // The camera in use now: it may have been switched since the recording began.
+          inset: () => localStream ?? local,
           audio: () => [local, ...(snapshot.remote.camera ? [snapshot.remote.camera] : [])],
         },
       );
@@ -660,19 +748,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       sendToPeer('recording-state', { state: accept ? 'consent-granted' : 'consent-denied' });
     },
 
-    async setDevices(choice) {
-      if (!localStream || !inCall()) return;
-      const fresh = await openCameraAndMic(choice);
-      const [audio] = fresh.getAudioTracks();
-      const [video] = fresh.getVideoTracks();
-      if (audio) audio.enabled = !snapshot.local.muted;
-      if (video) video.enabled = !snapshot.local.cameraOff;
-      await audioTransceiver?.sender.replaceTrack(audio ?? null);
-      await cameraTransceiver?.sender.replaceTrack(video ?? null);
-      for (const track of localStream.getTracks()) track.stop();
-      localStream = fresh;
-      setLocal({ camera: fresh });
-    },
+    setDevices: switchDevices,
 
     dismiss() {
       if (snapshot.phase === 'ended') {
@@ -680,9 +756,11 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         return;
       }
       setRecording({ lastSummary: null, error: null });
+      setLocal({ deviceError: null });
     },
 
     dispose() {
+      navigator.mediaDevices.removeEventListener('devicechange', onDeviceChangeEvent);
       unsubscribeSignal();
       unsubscribeConnection();
       const { peer, callId } = snapshot;

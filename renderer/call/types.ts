@@ -63,6 +63,8 @@ export interface CallSnapshot {
     cameraOff: boolean;
     sharing: boolean;
     shareLabel: string | null;
+    /** Plain words when switching camera or microphone failed (the old ones stay on). */
+    deviceError: string | null;
   };
   remote: {
     camera: MediaStream | null;
