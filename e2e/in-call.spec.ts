@@ -103,6 +103,8 @@ test.describe('in a call', () => {
     await expect(picker).toBeVisible();
     await avery.page.screenshot({ path: testInfo.outputPath('screen-picker.png') });
     expect(await accessibilityProblems(avery.page)).toEqual([]);
+    // Not on Linux: only Windows lets an app share the computer's sound.
+    await expect(picker.getByRole('checkbox', { name: 'Share computer sound' })).toHaveCount(0);
     await picker.getByRole('radio').first().check();
     await picker.getByRole('button', { name: 'Share' }).click();
     await expect(avery.page.getByText(/You are sharing/)).toBeVisible();
@@ -119,6 +121,59 @@ test.describe('in a call', () => {
     expect(
       tracks.filter((t) => t.kind === 'video' && t.state === 'ended').length,
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  test('on Windows the computer sound can go with the shared screen, beside the voice', async ({
+    app,
+  }) => {
+    const avery = await app.launch('avery', { signedIn: true, platform: 'win32' });
+    const blake = await app.launch('blake', { signedIn: true });
+    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
+    await blake.page
+      .getByRole('dialog', { name: /Incoming call from/ })
+      .getByRole('button', { name: 'Answer' })
+      .click();
+    await waitForDecodedFrames(blake.page, "Avery Tester's video", 5);
+    await avery.page.getByRole('button', { name: 'Share screen' }).click();
+    const picker = avery.page.getByRole('dialog', { name: 'Share your screen' });
+    await picker.getByRole('checkbox', { name: 'Share computer sound' }).check();
+    await picker.getByRole('radio').first().check();
+    await picker.getByRole('button', { name: 'Share' }).click();
+    await waitForDecodedFrames(blake.page, "Avery Tester's screen", 5);
+    const streams = () =>
+      blake.page.evaluate(() =>
+        ['screen', 'camera'].map((what) => {
+          const video = document.querySelector<HTMLVideoElement>(
+            `video[aria-label="Avery Tester's ${what}"]`,
+          );
+          return (video?.srcObject as MediaStream | null)
+            ?.getTracks()
+            .map((t) => `${t.kind}:${t.readyState}`)
+            .sort()
+            .join(',');
+        }),
+      );
+    await expect.poll(streams).toEqual(['audio:live,video:live', 'audio:live,video:live']);
+    const audioIn = () =>
+      blake.page.evaluate(async () => {
+        const pc = (
+          window as unknown as { __peerConnections: RTCPeerConnection[] }
+        ).__peerConnections.at(-1)!;
+        const received: number[] = [];
+        (await pc.getStats()).forEach(
+          (s: { type: string; kind?: string; packetsReceived?: number }) => {
+            if (s.type === 'inbound-rtp' && s.kind === 'audio')
+              received.push(s.packetsReceived ?? 0);
+          },
+        );
+        return received;
+      });
+    // Two audio streams arrive, both flowing: the voice and the computer's sound.
+    await expect.poll(async () => (await audioIn()).filter((n) => n > 20).length).toBe(2);
+    await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect
+      .poll(async () => (await avery.mediaTracks()).filter((t) => t.label === 'Fake audio'))
+      .toEqual([{ kind: 'audio', label: 'Fake audio', state: 'ended' }]);
   });
 
   test('record ~5 s: a valid WebM with video and audio, manifest hash matches, the peer saw the banner', async ({

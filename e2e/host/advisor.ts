@@ -38,6 +38,8 @@ export interface AdvisorOptions {
    * passes a stand-in, and the host starts the app's real update wiring around it.
    */
   autoUpdater?: AutoUpdater;
+  /** What app:info says the OS is (e.g. 'win32', where screen sharing can carry the computer's sound). */
+  platform?: NodeJS.Platform;
 }
 
 export interface Advisor {
@@ -116,7 +118,7 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
   let updater: Updater | null = null;
   const appChannels = registerAppChannels(services.router, {
     version: '0.0.0-test',
-    platform: process.platform,
+    platform: options.platform ?? process.platform,
     powerSave: { start: () => ++powerSaveId, stop: () => undefined },
     notify: (title, body) => {
       notifications.push({ title, body });

@@ -119,7 +119,7 @@ export function InCallScreen({
 
       {picking && active && !local.sharing && (
         <ScreenSharePicker
-          onShare={(source) => engine.startScreenShare(source.name)}
+          onShare={(source, withSound) => engine.startScreenShare(source.name, withSound)}
           onClose={() => {
             setPicking(false);
           }}

@@ -71,6 +71,9 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   let cameraTransceiver: RTCRtpTransceiver | null = null;
   let audioTransceiver: RTCRtpTransceiver | null = null;
   let screenTransceiver: RTCRtpTransceiver | null = null;
+  /** The computer's sound while sharing a screen (Windows only: the OS has a loopback device). */
+  let screenAudioTransceiver: RTCRtpTransceiver | null = null;
+  let screenAudioTrack: MediaStreamTrack | null = null;
   let screenTrack: MediaStreamTrack | null = null;
   let pendingOffer: RTCSessionDescriptionInit | null = null;
   let earlyCandidates: RTCIceCandidateInit[] = [];
@@ -132,14 +135,21 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     return { servers: result.value.iceServers, policy: result.value.iceTransportPolicy ?? 'all' };
   }
 
+  /**
+   * The voice and camera go in one stream, the shared screen (and its computer sound, when the
+   * sharer sends it) in another. The first audio is the voice: until we know our own voice
+   * transceiver (the callee, mid-answer), every audio is.
+   */
   function onRemoteTrack(event: RTCTrackEvent): void {
     const track = event.track;
-    if (track.kind === 'audio' || event.transceiver === cameraTransceiver) {
-      const others = snapshot.remote.camera?.getTracks().filter((t) => t.kind !== track.kind) ?? [];
-      setRemote({ camera: new MediaStream([...others, track]) });
-    } else {
-      setRemote({ screen: new MediaStream([track]) });
-    }
+    const voice =
+      track.kind === 'audio' &&
+      (audioTransceiver === null || event.transceiver === audioTransceiver);
+    const into = voice || event.transceiver === cameraTransceiver ? 'camera' : 'screen';
+    // A repeated track event (another negotiation round) must not reset the video element.
+    if (snapshot.remote[into]?.getTracks().includes(track)) return;
+    const others = snapshot.remote[into]?.getTracks().filter((t) => t.kind !== track.kind) ?? [];
+    setRemote({ [into]: new MediaStream([...others, track]) });
   }
 
   function makeLink(ice: IceConfig, polite: boolean): PeerLink {
@@ -323,9 +333,11 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     link = null;
     for (const track of localStream?.getTracks() ?? []) track.stop();
     screenTrack?.stop();
+    screenAudioTrack?.stop();
     localStream = null;
     screenTrack = null;
-    cameraTransceiver = audioTransceiver = screenTransceiver = null;
+    screenAudioTrack = null;
+    cameraTransceiver = audioTransceiver = screenTransceiver = screenAudioTransceiver = null;
     pendingOffer = null;
     earlyCandidates = [];
   }
@@ -667,13 +679,14 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       sendToPeer('media-state', { state: mediaState() });
     },
 
-    async startScreenShare(label) {
+    async startScreenShare(label, withSound = false) {
       if (!link || !inCall() || snapshot.local.sharing) return;
       const stream = await navigator.mediaDevices.getDisplayMedia({
         video: { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 15 } },
-        audio: false,
+        audio: withSound,
       });
       const [track] = stream.getVideoTracks();
+      const [sound] = withSound ? stream.getAudioTracks() : [];
       const current = currentLink();
       if (!track || !current) {
         for (const t of stream.getTracks()) t.stop();
@@ -696,6 +709,19 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         });
       }
       await preferResolution(screenTransceiver.sender);
+      if (sound) {
+        screenAudioTrack = sound;
+        if (screenAudioTransceiver) {
+          await screenAudioTransceiver.sender.replaceTrack(sound);
+          screenAudioTransceiver.sender.setStreams(stream);
+          screenAudioTransceiver.direction = 'sendonly';
+        } else {
+          screenAudioTransceiver = link.pc.addTransceiver(sound, {
+            direction: 'sendonly',
+            streams: [stream],
+          });
+        }
+      }
       setLocal({ sharing: true, shareLabel: label });
       sendToPeer('media-state', { state: mediaState() });
     },
@@ -704,9 +730,12 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       const track = screenTrack;
       screenTrack = null;
       track?.stop();
-      if (screenTransceiver) {
-        void screenTransceiver.sender.replaceTrack(null);
-        screenTransceiver.direction = 'inactive';
+      screenAudioTrack?.stop();
+      screenAudioTrack = null;
+      for (const transceiver of [screenTransceiver, screenAudioTransceiver]) {
+        if (!transceiver) continue;
+        void transceiver.sender.replaceTrack(null);
+        transceiver.direction = 'inactive';
       }
       setLocal({ sharing: false, shareLabel: null });
       sendToPeer('media-state', { state: mediaState() });
