@@ -14,7 +14,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream=fps=30',
+  // Three fake cameras, so a test can switch cameras mid-call (see in-call.spec.ts).
+  '--use-fake-device-for-media-stream=fps=30,device-count=3',
   '--allow-loopback-in-peer-connection',
   '--autoplay-policy=no-user-gesture-required',
 ];

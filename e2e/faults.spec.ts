@@ -4,12 +4,16 @@
  * path is impaired between one advisor and a real coturn (relay-only ICE, so every packet takes
  * it); see host/impaired-link.ts for why not netem.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRecordingWriter } from '../main/recording/writer.ts';
 import { iceServersFor } from '../server/ice/ice-servers.ts';
 import { connected, expect, test } from './fixtures.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 import { startImpairedLink, type ImpairedLink } from './host/impaired-link.ts';
 import type { Advisor } from './host/advisor.ts';
-import { framesDuring, longestFreeze, videoInfo, watchFreezes } from './media.ts';
+import { framesDuring, longestFreeze, probeRecording, videoInfo, watchFreezes } from './media.ts';
 
 const AT_AVERY = "Blake Tester's video";
 const AT_BLAKE = "Avery Tester's video";
@@ -224,5 +228,56 @@ test.describe('an impaired media path', () => {
         timeout: 40_000,
       },
     );
+  });
+});
+
+test.describe('recording through a crash', () => {
+  test('renderer killed while recording: the file holds all but the last second, closed as interrupted', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await connected(app);
+    await avery.page.getByRole('button', { name: 'Start recording' }).click();
+    await expect(status(avery, 'This call is being recorded')).toBeVisible();
+    const started = Date.now();
+    await avery.page.waitForTimeout(5_000); // the length recorded before the crash is what is tested
+    const cdp = await avery.context.newCDPSession(avery.page);
+    const killedAt = Date.now();
+    // The renderer dies at once, so the command gets no answer.
+    void cdp.send('Page.crash').catch(() => undefined);
+    // Blake's side gives the lost call up on its own, in plain words.
+    await expect(blake.page.getByRole('alert')).toContainText(
+      'The call was lost: the connection to Avery Tester could not be restored.',
+      { timeout: 45_000 },
+    );
+
+    // Main closes the recording the dead renderer fed as interrupted, without waiting for a restart.
+    const folder = avery.recordingsFolder();
+    const webm = readdirSync(folder).find((f) => f.endsWith('.webm'));
+    const manifestFile = join(folder, `${webm!}.json`);
+    await expect
+      .poll(() => (JSON.parse(readFileSync(manifestFile, 'utf8')) as { status: string }).status)
+      .toBe('interrupted');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { sha256: string };
+    expect(manifest.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(folder, webm!)))
+        .digest('hex'),
+    );
+    // And the next start finds nothing left open.
+    const recovered = await createRecordingWriter({
+      folder: () => folder,
+      policy: () => 'allowed',
+      appVersion: '0.0.0-test',
+    }).recoverInterrupted();
+    expect(recovered).toEqual([]);
+    const probe = await probeRecording(join(folder, webm!), join(avery.folder, 'remuxed.webm'));
+    const recordedFor = (killedAt - started) / 1000;
+    report(
+      testInfo,
+      `renderer killed after ${recordedFor.toFixed(2)} s of recording: ${probe.duration.toFixed(2)} s on disk ` +
+        `(${(recordedFor - probe.duration).toFixed(2)} s lost), streams ${probe.streams.join('+')}`,
+    );
+    expect(probe.streams).toEqual(['audio', 'video']);
+    expect(probe.duration).toBeGreaterThanOrEqual(recordedFor - 1);
   });
 });

@@ -24,6 +24,76 @@ test.describe('in a call', () => {
     );
   });
 
+  test('camera and microphone switched mid-call: tracks swapped without a new offer, saved; an unplugged camera is replaced', async ({
+    app,
+  }, testInfo) => {
+    const { avery, blake } = await connected(app);
+    const senders = () =>
+      avery.page.evaluate(() =>
+        (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections
+          .at(-1)!
+          .getSenders()
+          .flatMap((s) =>
+            s.track ? [`${s.track.kind}:${s.track.label}:${s.track.readyState}`] : [],
+          ),
+      );
+    const offers = () =>
+      avery.page.evaluate(
+        () =>
+          (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections.at(
+            -1,
+          )!.localDescription?.sdp,
+      );
+    expect(await senders()).toContain('video:fake_device_0:live');
+    const sdpBefore = await offers();
+
+    await avery.page.getByRole('button', { name: 'Devices' }).click();
+    await avery.page.screenshot({ path: testInfo.outputPath('in-call-devices.png') });
+    expect(await accessibilityProblems(avery.page)).toEqual([]);
+    // fake_device_2, not _1: Chromium's second fake camera shows in a <video> but its frames
+    // never reach the encoder (framesSent stays flat, measured); the third behaves like a camera.
+    await avery.page
+      .getByRole('combobox', { name: /^Camera/ })
+      .selectOption({ label: 'fake_device_2' });
+    await expect.poll(senders).toContain('video:fake_device_2:live');
+    await avery.page
+      .getByRole('combobox', { name: /^Microphone/ })
+      .selectOption({ label: 'Fake Audio Input 2' });
+    await expect.poll(senders).toContain('audio:Fake Audio Input 2:live');
+    expect(await offers()).toBe(sdpBefore); // replaceTrack: no renegotiation
+    const old = (await avery.mediaTracks()).filter((t) => t.label === 'fake_device_0');
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.every((t) => t.state === 'ended')).toBe(true);
+    await expect
+      .poll(() => framesDuring(blake.page, "Avery Tester's video", 1_000))
+      .toBeGreaterThan(10);
+    expect(avery.services.settings.view().values.cameraId).toMatch(/\S/);
+
+    // The camera is unplugged: its track ends, and the call carries on with a camera that is there.
+    const trackId = () =>
+      avery.page.evaluate(
+        () =>
+          (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections
+            .at(-1)!
+            .getSenders()
+            .find((s) => s.track?.kind === 'video')?.track?.id,
+      );
+    const unplugged = await trackId();
+    await avery.page.evaluate(() => {
+      const sender = (
+        window as unknown as { __peerConnections: RTCPeerConnection[] }
+      ).__peerConnections
+        .at(-1)!
+        .getSenders()
+        .find((s) => s.track?.kind === 'video');
+      sender?.track?.dispatchEvent(new Event('ended'));
+    });
+    await expect.poll(trackId).not.toBe(unplugged);
+    await expect
+      .poll(() => framesDuring(blake.page, "Avery Tester's video", 1_000))
+      .toBeGreaterThan(10);
+  });
+
   test('screen share reaches the peer as a second video at least 1280 wide; stop restores', async ({
     app,
   }, testInfo) => {
@@ -33,6 +103,8 @@ test.describe('in a call', () => {
     await expect(picker).toBeVisible();
     await avery.page.screenshot({ path: testInfo.outputPath('screen-picker.png') });
     expect(await accessibilityProblems(avery.page)).toEqual([]);
+    // Not on Linux: only Windows lets an app share the computer's sound.
+    await expect(picker.getByRole('checkbox', { name: 'Share computer sound' })).toHaveCount(0);
     await picker.getByRole('radio').first().check();
     await picker.getByRole('button', { name: 'Share' }).click();
     await expect(avery.page.getByText(/You are sharing/)).toBeVisible();
@@ -49,6 +121,59 @@ test.describe('in a call', () => {
     expect(
       tracks.filter((t) => t.kind === 'video' && t.state === 'ended').length,
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  test('on Windows the computer sound can go with the shared screen, beside the voice', async ({
+    app,
+  }) => {
+    const avery = await app.launch('avery', { signedIn: true, platform: 'win32' });
+    const blake = await app.launch('blake', { signedIn: true });
+    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
+    await blake.page
+      .getByRole('dialog', { name: /Incoming call from/ })
+      .getByRole('button', { name: 'Answer' })
+      .click();
+    await waitForDecodedFrames(blake.page, "Avery Tester's video", 5);
+    await avery.page.getByRole('button', { name: 'Share screen' }).click();
+    const picker = avery.page.getByRole('dialog', { name: 'Share your screen' });
+    await picker.getByRole('checkbox', { name: 'Share computer sound' }).check();
+    await picker.getByRole('radio').first().check();
+    await picker.getByRole('button', { name: 'Share' }).click();
+    await waitForDecodedFrames(blake.page, "Avery Tester's screen", 5);
+    const streams = () =>
+      blake.page.evaluate(() =>
+        ['screen', 'camera'].map((what) => {
+          const video = document.querySelector<HTMLVideoElement>(
+            `video[aria-label="Avery Tester's ${what}"]`,
+          );
+          return (video?.srcObject as MediaStream | null)
+            ?.getTracks()
+            .map((t) => `${t.kind}:${t.readyState}`)
+            .sort()
+            .join(',');
+        }),
+      );
+    await expect.poll(streams).toEqual(['audio:live,video:live', 'audio:live,video:live']);
+    const audioIn = () =>
+      blake.page.evaluate(async () => {
+        const pc = (
+          window as unknown as { __peerConnections: RTCPeerConnection[] }
+        ).__peerConnections.at(-1)!;
+        const received: number[] = [];
+        (await pc.getStats()).forEach(
+          (s: { type: string; kind?: string; packetsReceived?: number }) => {
+            if (s.type === 'inbound-rtp' && s.kind === 'audio')
+              received.push(s.packetsReceived ?? 0);
+          },
+        );
+        return received;
+      });
+    // Two audio streams arrive, both flowing: the voice and the computer's sound.
+    await expect.poll(async () => (await audioIn()).filter((n) => n > 20).length).toBe(2);
+    await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect
+      .poll(async () => (await avery.mediaTracks()).filter((t) => t.label === 'Fake audio'))
+      .toEqual([{ kind: 'audio', label: 'Fake audio', state: 'ended' }]);
   });
 
   test('record ~5 s: a valid WebM with video and audio, manifest hash matches, the peer saw the banner', async ({

@@ -20,11 +20,13 @@ import {
   type BrowserWindow,
 } from 'electron';
 import ElectronStore from 'electron-store';
+import { autoUpdater } from 'electron-updater';
 import keytar from 'keytar';
 import { createWindowEventSink, registerIpc } from './ipc/electron-ipc.ts';
 import { registerScreen } from './media/register-screen.ts';
 import { createScreenSources } from './media/screen-sources.ts';
 import { createServices } from './services.ts';
+import { policyFilePath } from './settings/policy.ts';
 import { settingsStoreOptions } from './settings/store-options.ts';
 import { electronNotifier, electronPowerSave, registerAppChannels } from './shell/app-channels.ts';
 import {
@@ -35,8 +37,11 @@ import {
 } from './shell/lifecycle.ts';
 import { guardNavigation } from './shell/navigation.ts';
 import { applyPermissionPolicy } from './shell/permissions.ts';
+import { recoverFromRendererCrash } from './shell/renderer-gone.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './shell/protocol.ts';
 import { createMainWindow, devServerUrlFrom } from './shell/window.ts';
+import { startUpdates } from './update/register-updates.ts';
+import type { Updater } from './update/updater.ts';
 
 // Defined by Forge's Vite plugin: the renderer's dev server under `electron-forge start`,
 // undefined in a built app.
@@ -62,25 +67,6 @@ const trustedOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
 // Development and the smoke test may use a throw-away profile; a packaged app never does.
 const userDataOverride = process.env.ADVISOR_USER_DATA_DIR;
 if (!app.isPackaged && userDataOverride) app.setPath('userData', userDataOverride);
-
-/** IT's policy file. Only an unpackaged build may point elsewhere: a user must not swap it. */
-function policyFile(): string {
-  const override = process.env.ADVISOR_POLICY_FILE;
-  if (!app.isPackaged && override) return override;
-  switch (process.platform) {
-    case 'win32':
-      return join(
-        process.env.ProgramData ?? 'C:\\ProgramData',
-        'RichesReach',
-        'Advisor',
-        'policy.json',
-      );
-    case 'darwin':
-      return '/Library/Application Support/RichesReach Advisor/policy.json';
-    default:
-      return '/etc/richesreach-advisor/policy.json';
-  }
-}
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -110,7 +96,8 @@ function start(): void {
     trustedOrigin,
     store: new ElectronStore(settingsStoreOptions({ cwd: app.getPath('userData'), documentsDir })),
     keychain: keytar,
-    policyFile: policyFile(),
+    // Only an unpackaged build may point elsewhere (ADVISOR_POLICY_FILE): a user must not swap it.
+    policyFile: policyFilePath(process.platform, process.env, { packaged: app.isPackaged }),
     documentsDir,
     appVersion: app.getVersion(),
     sink,
@@ -128,6 +115,7 @@ function start(): void {
     log,
   });
 
+  let updater: Updater | null = null;
   const appChannels = registerAppChannels(services.router, {
     version: app.getVersion(),
     platform: process.platform,
@@ -136,6 +124,9 @@ function start(): void {
     isWindowFocused: () => !window.isDestroyed() && window.isFocused(),
     focusWindow: () => {
       focusWindow(mainWindow);
+    },
+    onCallEnded: () => {
+      updater?.callEnded();
     },
     sink,
   });
@@ -155,6 +146,10 @@ function start(): void {
   if (unhandled.length > 0) log('ipc.unhandled-channels', { channels: unhandled.join(',') });
   registerIpc(services.router, window);
 
+  recoverFromRendererCrash(window, {
+    interruptRecordings: () => services.recordings.interruptAll(),
+    log,
+  });
   installQuitGuard({
     window,
     callState: () => appChannels.callState(),
@@ -162,7 +157,18 @@ function start(): void {
       sink('app:quit-requested-in-call', null);
     },
   });
+  // Only a packaged app has an update feed (app-update.yml) to read.
+  if (app.isPackaged) {
+    updater = startUpdates({
+      autoUpdater,
+      settings: services.settings,
+      isInCall: () => appChannels.isInCall(),
+      sink,
+      log,
+    });
+  }
   disposeBeforeQuit(async () => {
+    updater?.stop();
     appChannels.dispose();
     await services.dispose();
   });

@@ -13,6 +13,8 @@ import type { Keychain } from '../../main/auth/keychain.ts';
 import { createServices, type Services } from '../../main/services.ts';
 import { registerAppChannels } from '../../main/shell/app-channels.ts';
 import { registerScreen } from '../../main/media/register-screen.ts';
+import { startUpdates } from '../../main/update/register-updates.ts';
+import type { AutoUpdater, Updater } from '../../main/update/updater.ts';
 import { settingsStoreOptions } from '../../main/settings/store-options.ts';
 import { PASSWORD } from '../../server/testing/harness.ts';
 import { namespacedKeychain } from './namespaced-keychain.ts';
@@ -31,6 +33,13 @@ export interface AdvisorOptions {
   keychain?: Keychain;
   /** What the folder picker answers. */
   chosenFolder?: string | null;
+  /**
+   * electron-updater's autoUpdater, which needs a packaged app and an update server: a test
+   * passes a stand-in, and the host starts the app's real update wiring around it.
+   */
+  autoUpdater?: AutoUpdater;
+  /** What app:info says the OS is (e.g. 'win32', where screen sharing can carry the computer's sound). */
+  platform?: NodeJS.Platform;
 }
 
 export interface Advisor {
@@ -106,20 +115,36 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
     revealFile: (path) => revealed.push(path),
   });
   let powerSaveId = 0;
-  registerAppChannels(services.router, {
+  let updater: Updater | null = null;
+  const appChannels = registerAppChannels(services.router, {
     version: '0.0.0-test',
-    platform: process.platform,
+    platform: options.platform ?? process.platform,
     powerSave: { start: () => ++powerSaveId, stop: () => undefined },
     notify: (title, body) => {
       notifications.push({ title, body });
       return true;
     },
     isWindowFocused: () => false,
+    onCallEnded: () => {
+      updater?.callEnded();
+    },
     sink,
   });
+  if (options.autoUpdater) {
+    updater = startUpdates({
+      autoUpdater: options.autoUpdater,
+      settings: services.settings,
+      isInCall: () => appChannels.isInCall(),
+      sink,
+    });
+  }
   registerScreen(services.router, createHostScreenSources());
 
   await installBridge(context, page, services.router);
+  // As the Electron shell does on 'render-process-gone' (main/shell/renderer-gone.ts).
+  page.on('crash', () => {
+    void services.recordings.interruptAll();
+  });
   await context.addInitScript({ content: TRACK_REGISTRY });
   await services.start();
   if (options.signedIn) {
@@ -172,6 +197,7 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
         })),
       ),
     async close() {
+      updater?.stop();
       await services.dispose();
       await context.close();
       // Leave no test secrets behind in the keychain.

@@ -48,11 +48,22 @@ function originOf(url: string): string | null {
   }
 }
 
+/** Renderer-supplied text (keys, paths) in an answer is cut short: the answer stays small. */
+const MAX_MESSAGE_CHARS = 300;
+const short = (text: string, max = 64) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'Invalid arguments.';
-  const where = issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-  return `${issue.message}${where}`;
+  const where = issue.path.length > 0 ? ` (${short(issue.path.map(String).join('.'))})` : '';
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `Unrecognized key${issue.keys.length === 1 ? '' : 's'}: ${issue.keys
+          .slice(0, 5)
+          .map((key) => `"${short(key)}"`)
+          .join(', ')}${issue.keys.length > 5 ? ' and more' : ''}`
+      : issue.message;
+  return short(`${message}${where}`, MAX_MESSAGE_CHARS);
 }
 
 export function createRouter(options: RouterOptions): Router {

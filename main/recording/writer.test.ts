@@ -343,6 +343,28 @@ describe('recording writer', () => {
     await expect(restarted.recoverInterrupted()).resolves.toEqual([]);
   });
 
+  it('interruptAll closes open recordings as interrupted when the renderer is gone', async () => {
+    const folder = tempFolder();
+    const writer = writerFor(folder);
+    const { recordingId } = await writer.start(START);
+    const chunks = [chunk(3, 2_000), chunk(4, 1_500)];
+    for (const c of chunks) await writer.append(recordingId, c);
+    const [summary] = await writer.interruptAll();
+    expect(summary).toMatchObject({ recordingId, bytes: 3_500 });
+    const [fileName] = mediaFiles(folder);
+    const path = join(folder, fileName!);
+    expect(readManifest(path)).toMatchObject({
+      status: 'interrupted',
+      bytes: 3_500,
+      sha256: sha256(concat(chunks)),
+    });
+    expect(writer.activeCount()).toBe(0);
+    await expect(writer.append(recordingId, chunk(5, 10))).rejects.toMatchObject({
+      code: 'no-such-recording',
+    });
+    await expect(writerFor(folder).recoverInterrupted()).resolves.toEqual([]);
+  });
+
   it('leaves recordings that are still open in this run alone when recovering', async () => {
     const folder = tempFolder();
     const writer = writerFor(folder);

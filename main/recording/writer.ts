@@ -72,6 +72,11 @@ export interface RecordingWriter {
   activeCount(): number;
   /** Finishes every open recording (on quit). */
   stopAll(): Promise<RecordingSummary[]>;
+  /**
+   * Closes every open recording as interrupted, with what was written: the renderer that fed
+   * them is gone (it crashed), so no more chunks and no stop will come.
+   */
+  interruptAll(): Promise<RecordingSummary[]>;
 }
 
 interface Active {
@@ -312,7 +317,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
    */
   async function finish(
     rec: Active,
-    status: 'complete' | 'failed',
+    status: 'complete' | 'interrupted' | 'failed',
     cause?: unknown,
   ): Promise<{ summary: RecordingSummary; problem: unknown }> {
     rec.closed = true;
@@ -333,7 +338,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
     const failed = status === 'failed' || problem !== undefined;
     const manifest = failed
       ? manifestOf(rec, 'failed', summary, errorCode(problem) ?? 'unknown')
-      : manifestOf(rec, 'complete', summary);
+      : manifestOf(rec, status, summary);
     try {
       await replaceManifest(fs, rec.manifestPath, manifest);
     } catch (error) {
@@ -439,7 +444,10 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
     throw Object.assign(new Error('no free file name'), { code: 'EEXIST' });
   }
 
-  async function stop(recordingId: string): Promise<RecordingSummary> {
+  async function stop(
+    recordingId: string,
+    status: 'complete' | 'interrupted' = 'complete',
+  ): Promise<RecordingSummary> {
     const rec = active.get(recordingId);
     if (!rec) {
       // A second stop (or one after a write error closed it) answers with what was kept.
@@ -452,13 +460,18 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
         const done = finished.get(rec.id);
         if (done) return done.summary;
       }
-      const { summary, problem } = await finish(rec, 'complete');
+      const { summary, problem } = await finish(rec, status);
       if (problem !== undefined) {
         throw toFailure(problem, rec.folder, rec.bytes > 0 ? rec.fileName : null);
       }
       return summary;
     });
     return rec.stopping;
+  }
+
+  async function stopEvery(status: 'complete' | 'interrupted'): Promise<RecordingSummary[]> {
+    const results = await Promise.allSettled([...active.keys()].map((id) => stop(id, status)));
+    return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   }
 
   return {
@@ -522,7 +535,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       return enqueue(rec, () => writeChunk(rec, bytes));
     },
 
-    stop,
+    stop: (recordingId) => stop(recordingId),
 
     async reveal(recordingId) {
       const path = finished.get(recordingId)?.path ?? active.get(recordingId)?.path;
@@ -585,9 +598,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
 
     activeCount: () => active.size,
 
-    async stopAll() {
-      const results = await Promise.allSettled([...active.keys()].map((id) => stop(id)));
-      return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    },
+    stopAll: () => stopEvery('complete'),
+    interruptAll: () => stopEvery('interrupted'),
   };
 }

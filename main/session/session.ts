@@ -109,6 +109,14 @@ export function createSession(deps: SessionDeps): Session {
             body: { refreshToken: session.stored.refreshToken },
           },
         );
+        if (current !== session) {
+          // Signed out (or in again) while the server answered: that pair belongs to no one.
+          await callServer(deps.fetch, session.serverUrl, '/api/auth/logout', z.unknown(), {
+            method: 'POST',
+            body: { refreshToken: pair.refreshToken },
+          }).catch(() => undefined);
+          throw new BridgeFailure('not-signed-in', 'Sign in first.');
+        }
         await adopt(session.serverUrl, toStored(pair));
         log('session.refreshed');
         return pair.accessToken;
@@ -196,6 +204,8 @@ export function createSession(deps: SessionDeps): Session {
     },
 
     async signOut() {
+      // A refresh in flight would rotate the token we are about to revoke: let it land first.
+      await refreshing?.catch(() => undefined);
       const session = current;
       if (session) {
         // Best effort: revoke on the server; sign out locally whatever it answers.

@@ -47,9 +47,9 @@ describe('policyFilePath', () => {
     expect(policyFilePath('win32', {})).toBe('C:\\ProgramData\\RichesReach Advisor\\policy.json');
   });
 
-  it('RICHESREACH_POLICY_FILE overrides it, except in a packaged app', () => {
+  it('ADVISOR_POLICY_FILE overrides it, except in a packaged app', () => {
     const env = { [POLICY_FILE_ENV]: '/tmp/test-policy.json', ProgramData: 'D:\\PD' };
-    expect(POLICY_FILE_ENV).toBe('RICHESREACH_POLICY_FILE');
+    expect(POLICY_FILE_ENV).toBe('ADVISOR_POLICY_FILE');
     expect(policyFilePath('linux', env)).toBe('/tmp/test-policy.json');
     expect(policyFilePath('win32', env)).toBe('/tmp/test-policy.json');
     expect(policyFilePath('linux', env, { packaged: true })).toBe(

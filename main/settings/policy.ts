@@ -49,7 +49,7 @@ export interface LoadedPolicy {
   error: string | null;
 }
 
-export const POLICY_FILE_ENV = 'RICHESREACH_POLICY_FILE';
+export const POLICY_FILE_ENV = 'ADVISOR_POLICY_FILE';
 
 /**
  * Where IT puts the policy on each OS. The env var overrides it for tests and pilots, but not in

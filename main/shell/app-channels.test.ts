@@ -28,6 +28,7 @@ function setup(options: { focused?: boolean; notifyResult?: boolean } = {}) {
     return options.notifyResult ?? true;
   });
   const focusWindow = vi.fn();
+  const onCallEnded = vi.fn();
   let focused = options.focused ?? false;
   const app = registerAppChannels(router, {
     version: '1.2.3',
@@ -36,6 +37,7 @@ function setup(options: { focused?: boolean; notifyResult?: boolean } = {}) {
     notify,
     isWindowFocused: () => focused,
     focusWindow,
+    onCallEnded,
     sink,
   });
   const call = (channel: string, ...args: unknown[]) => router.invoke(sender, channel, args);
@@ -47,6 +49,7 @@ function setup(options: { focused?: boolean; notifyResult?: boolean } = {}) {
     notify,
     clicks,
     focusWindow,
+    onCallEnded,
     setFocused: (value: boolean) => {
       focused = value;
     },
@@ -90,6 +93,18 @@ describe('app:set-call-state', () => {
 
     await call('app:set-call-state', { inCall: false, peerName: null });
     expect(powerSave.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('says when a call ends, once, and not for a call that never started', async () => {
+    const { call, onCallEnded } = setup();
+    await call('app:set-call-state', { inCall: false, peerName: null });
+    expect(onCallEnded).not.toHaveBeenCalled();
+    await call('app:set-call-state', { inCall: true, peerName: 'Blake Tester' });
+    await call('app:set-call-state', { inCall: true, peerName: 'Blake Tester' });
+    expect(onCallEnded).not.toHaveBeenCalled();
+    await call('app:set-call-state', { inCall: false, peerName: null });
+    await call('app:set-call-state', { inCall: false, peerName: null });
+    expect(onCallEnded).toHaveBeenCalledTimes(1);
   });
 
   it('releases the blocker on dispose', async () => {

@@ -22,6 +22,8 @@ export interface AppChannelsDeps {
   isWindowFocused: () => boolean;
   /** Brings the window forward (after a notification click). */
   focusWindow?: () => void;
+  /** Told when a call ends (an update that waited for it installs then). */
+  onCallEnded?: () => void;
   sink: EventSink;
 }
 
@@ -49,7 +51,9 @@ export function registerAppChannels(router: Router, deps: AppChannelsDeps): AppC
 
   router.handle('app:info', () => ({ version: deps.version, platform: deps.platform }));
   router.handle('app:set-call-state', ({ inCall, peerName }) => {
+    const ended = state.inCall && !inCall;
     state = { inCall, peerName: inCall ? peerName : null };
+    if (ended) deps.onCallEnded?.();
     // The screen must not sleep while someone watches it.
     if (inCall && blocker === null) blocker = deps.powerSave.start();
     if (!inCall) release();

@@ -55,6 +55,7 @@ export class MockWebContents extends EventEmitter {
   destroyed = false;
   windowOpenHandler: ((details: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
   readonly send = vi.fn<(channel: string, ...args: unknown[]) => void>();
+  readonly reload = vi.fn();
   readonly loadURL = vi.fn((url: string) => {
     if (state.loadFailure) return Promise.reject(state.loadFailure);
     this.mainFrame.url = url;

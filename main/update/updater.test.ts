@@ -38,16 +38,18 @@ function setup(policy: UpdatePolicy, inCall = false) {
   const fake = new FakeAutoUpdater();
   const state = { inCall };
   const onProgress = vi.fn();
+  const onStage = vi.fn();
   const log = vi.fn();
   const updater = createUpdater({
     autoUpdater: fake,
     policy,
     isInCall: () => state.inCall,
     onProgress,
+    onStage,
     log,
     checkIntervalMs: 60_000,
   });
-  return { fake, state, onProgress, log, updater };
+  return { fake, state, onProgress, onStage, log, updater };
 }
 
 beforeEach(() => {
@@ -113,11 +115,12 @@ describe('createUpdater', () => {
   });
 
   it('never restarts mid-call: an update downloaded during a call waits for the call to end', () => {
-    const { fake, state, updater } = setup({ autoUpdate: true }, true);
+    const { fake, state, onStage, updater } = setup({ autoUpdate: true }, true);
     updater.start();
     fake.download('1.2.0');
     expect(fake.quitAndInstall).not.toHaveBeenCalled();
     expect(updater.waitingForCallEnd).toBe(true);
+    expect(onStage).toHaveBeenLastCalledWith({ stage: 'waiting-for-call-end', version: '1.2.0' });
 
     // A second call started before the first one's end was reported: still waiting.
     updater.callEnded();
@@ -127,6 +130,7 @@ describe('createUpdater', () => {
     updater.callEnded();
     expect(fake.quitAndInstall).toHaveBeenCalledExactlyOnceWith(true, true);
     expect(updater.waitingForCallEnd).toBe(false);
+    expect(onStage).toHaveBeenLastCalledWith({ stage: 'installing', version: '1.2.0' });
   });
 
   it('stops checking once an update is downloaded', () => {

@@ -40,11 +40,16 @@ export interface UpdateProgress {
   bytesPerSecond: number;
 }
 
+/** What the advisor is told: the update's progress, and why it has not installed yet. */
+export type UpdateStage =
+  { stage: 'waiting-for-call-end'; version: string } | { stage: 'installing'; version: string };
+
 export interface UpdaterOptions {
   autoUpdater: AutoUpdater;
   policy: UpdatePolicy;
   isInCall: () => boolean;
   onProgress?: (progress: UpdateProgress) => void;
+  onStage?: (stage: UpdateStage) => void;
   log?: (event: string, fields?: Record<string, string | number>) => void;
   /** How often a running app looks for a new version (default 4 hours). */
   checkIntervalMs?: number;
@@ -73,14 +78,17 @@ export function createUpdater(options: UpdaterOptions): Updater {
 
   const install = (): void => {
     if (installing) return;
+    const version = downloadedVersion ?? '';
     if (isInCall()) {
       waiting = true;
-      log('update.waiting-for-call-end', { version: downloadedVersion ?? '' });
+      log('update.waiting-for-call-end', { version });
+      options.onStage?.({ stage: 'waiting-for-call-end', version });
       return;
     }
     waiting = false;
     installing = true;
-    log('update.installing', { version: downloadedVersion ?? '' });
+    log('update.installing', { version });
+    options.onStage?.({ stage: 'installing', version });
     try {
       // Silent installer, then start the new version.
       autoUpdater.quitAndInstall(true, true);

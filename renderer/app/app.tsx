@@ -10,6 +10,7 @@ import { useSession } from './hooks/use-session.ts';
 import { useSettings } from './hooks/use-settings.ts';
 import { SignedInApp } from './signed-in-app.tsx';
 import { SignInScreen } from './sign-in-screen.tsx';
+import { UpdateNotice } from './update-notice.tsx';
 
 export function App() {
   const session = useSession();
@@ -41,22 +42,32 @@ export function App() {
     };
   }, [userId]);
 
-  if (!session) {
-    return (
-      <main className="centered" aria-busy="true">
-        <p className="muted">Starting…</p>
-      </main>
-    );
+  // One notice for the whole app, so an update's progress survives a change of screen.
+  return (
+    <>
+      <UpdateNotice />
+      {screen()}
+    </>
+  );
+
+  function screen() {
+    if (!session) {
+      return (
+        <main className="centered" aria-busy="true">
+          <p className="muted">Starting…</p>
+        </main>
+      );
+    }
+    if (session.status !== 'signed-in' || !session.user) {
+      return <SignInScreen session={session} settings={settings} />;
+    }
+    if (!engine) {
+      return (
+        <main className="centered" aria-busy="true">
+          <p className="muted">Getting ready…</p>
+        </main>
+      );
+    }
+    return <SignedInApp session={session} settings={settings} engine={engine} />;
   }
-  if (session.status !== 'signed-in' || !session.user) {
-    return <SignInScreen session={session} settings={settings} />;
-  }
-  if (!engine) {
-    return (
-      <main className="centered" aria-busy="true">
-        <p className="muted">Getting ready…</p>
-      </main>
-    );
-  }
-  return <SignedInApp session={session} settings={settings} engine={engine} />;
 }

@@ -1,5 +1,9 @@
 import { useState } from 'react';
-import type { ConnectionState, RecordingPolicy } from '../../shared/bridge/contract.ts';
+import type {
+  ConnectionState,
+  RecordingPolicy,
+  SettingsView,
+} from '../../shared/bridge/contract.ts';
 import type { CallEngine, CallSnapshot } from '../call/types.ts';
 import { AlertNotice } from './alert-notice.tsx';
 import { CallControls } from './call-controls.tsx';
@@ -8,6 +12,7 @@ import { CallTimer } from './call-timer.tsx';
 import { ConnectionStatus } from './connection-status.tsx';
 import { useCallShortcuts } from './hooks/use-call-shortcuts.ts';
 import { useFocusOnMount } from './hooks/use-focus-on-mount.ts';
+import { InCallDevices } from './in-call-devices.tsx';
 import { QualityIndicator } from './quality-indicator.tsx';
 import { RecordingBanner } from './recording-banner.tsx';
 import { RecordingConsentDialog } from './recording-consent-dialog.tsx';
@@ -20,15 +25,15 @@ export function InCallScreen({
   call,
   engine,
   connection,
-  recordingPolicy,
-  speakerId,
+  settings,
 }: {
   call: CallSnapshot;
   engine: CallEngine;
   connection: ConnectionState;
-  recordingPolicy: RecordingPolicy;
-  speakerId: string | null;
+  settings: SettingsView | null;
 }) {
+  const recordingPolicy: RecordingPolicy = settings?.recordingPolicy ?? 'disabled';
+  const speakerId = settings?.values.speakerId ?? null;
   const [picking, setPicking] = useState(false);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const name = call.peer?.displayName ?? 'The other party';
@@ -79,7 +84,7 @@ export function InCallScreen({
       )}
       {local.sharing && <ShareBar label={local.shareLabel} engine={engine} />}
       <AlertNotice
-        messages={recording.error ? [recording.error] : []}
+        messages={[recording.error, local.deviceError].filter((m): m is string => m !== null)}
         onDismiss={() => {
           engine.dismiss();
         }}
@@ -109,11 +114,12 @@ export function InCallScreen({
             setPicking(true);
           }}
         />
+        <InCallDevices settings={settings} />
       </footer>
 
       {picking && active && !local.sharing && (
         <ScreenSharePicker
-          onShare={(source) => engine.startScreenShare(source.name)}
+          onShare={(source, withSound) => engine.startScreenShare(source.name, withSound)}
           onClose={() => {
             setPicking(false);
           }}

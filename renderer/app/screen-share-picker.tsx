@@ -14,13 +14,16 @@ export function ScreenSharePicker({
   onClose,
 }: {
   /** Starts capturing the source main was told about; rejects when capture fails. */
-  onShare: (source: ScreenSource) => Promise<void>;
+  onShare: (source: ScreenSource, withSound: boolean) => Promise<void>;
   onClose: () => void;
 }) {
   const [sources, setSources] = useState<ScreenSource[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [error, setError] = useState<BridgeError | null>(null);
   const [starting, setStarting] = useState(false);
+  // Only Windows gives apps the computer's sound ("loopback"); elsewhere the choice is not offered.
+  const [soundOffered, setSoundOffered] = useState(false);
+  const [withSound, setWithSound] = useState(false);
   const titleId = useId();
   const ref = useModalDialog(onClose);
 
@@ -30,6 +33,9 @@ export function ScreenSharePicker({
       if (cancelled) return;
       if (result.ok) setSources(result.value);
       else setError(result.error);
+    });
+    void advisor.app.info().then((result) => {
+      if (!cancelled && result.ok) setSoundOffered(result.value.platform === 'win32');
     });
     return () => {
       cancelled = true;
@@ -41,14 +47,15 @@ export function ScreenSharePicker({
     if (!source || starting) return;
     setStarting(true);
     setError(null);
-    const result = await advisor.screen.choose({ sourceId: source.id, audio: false });
+    const sound = soundOffered && withSound;
+    const result = await advisor.screen.choose({ sourceId: source.id, audio: sound });
     if (!result.ok) {
       setError(result.error);
       setStarting(false);
       return;
     }
     try {
-      await onShare(source);
+      await onShare(source, sound);
       onClose();
     } catch (failure) {
       setError({
@@ -84,6 +91,18 @@ export function ScreenSharePicker({
             </button>
           )}
         </div>
+      )}
+      {soundOffered && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={withSound}
+            onChange={(event) => {
+              setWithSound(event.target.checked);
+            }}
+          />
+          Share computer sound
+        </label>
       )}
       <div className="actions">
         <button

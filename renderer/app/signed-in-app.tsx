@@ -6,6 +6,7 @@ import { useCallStateSync } from './hooks/use-call-state-sync.ts';
 import { useCircles } from './hooks/use-circles.ts';
 import { useConnection } from './hooks/use-connection.ts';
 import { useEngine } from './hooks/use-engine.ts';
+import { useDevicesFollow } from './in-call-devices.tsx';
 import { InCallScreen } from './in-call-screen.tsx';
 import { IncomingCallDialog } from './incoming-call-dialog.tsx';
 import { OutgoingCallScreen } from './outgoing-call-screen.tsx';
@@ -28,6 +29,7 @@ export function SignedInApp({
   const inCall = call.phase === 'connecting' || call.phase === 'active';
   const peerName = call.peer?.displayName ?? null;
   useCallStateSync(engine, inCall, peerName);
+  useDevicesFollow(engine, settings);
 
   // A call that starts closes Settings: after it, the advisor lands on Home with the outcome.
   const calling = call.phase === 'outgoing' || inCall;
@@ -40,13 +42,7 @@ export function SignedInApp({
     screen = <OutgoingCallScreen call={call} engine={engine} />;
   } else if (inCall) {
     screen = (
-      <InCallScreen
-        call={call}
-        engine={engine}
-        connection={connection}
-        recordingPolicy={settings?.recordingPolicy ?? 'disabled'}
-        speakerId={settings?.values.speakerId ?? null}
-      />
+      <InCallScreen call={call} engine={engine} connection={connection} settings={settings} />
     );
   } else if (showSettings && settings) {
     screen = (

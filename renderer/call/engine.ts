@@ -22,6 +22,11 @@ export interface CallEngineOptions {
 
 /** From answer to connected media; loopback takes under a second, relays a few. */
 const CONNECT_TIMEOUT_MS = 20_000;
+/**
+ * How long an answered call may stay "reconnecting" before it is given up as lost (the other
+ * side's app crashed, or the network is gone for good). ICE restarts get this long to work.
+ */
+const LOST_AFTER_MS = 30_000;
 
 const IDLE: CallSnapshot = {
   phase: 'idle',
@@ -31,7 +36,14 @@ const IDLE: CallSnapshot = {
   outcome: null,
   activeSince: null,
   connection: 'new',
-  local: { camera: null, muted: false, cameraOff: false, sharing: false, shareLabel: null },
+  local: {
+    camera: null,
+    muted: false,
+    cameraOff: false,
+    sharing: false,
+    shareLabel: null,
+    deviceError: null,
+  },
   remote: { camera: null, screen: null, muted: false, cameraOff: false, sharing: false },
   quality: null,
   recording: {
@@ -59,12 +71,16 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   let cameraTransceiver: RTCRtpTransceiver | null = null;
   let audioTransceiver: RTCRtpTransceiver | null = null;
   let screenTransceiver: RTCRtpTransceiver | null = null;
+  /** The computer's sound while sharing a screen (Windows only: the OS has a loopback device). */
+  let screenAudioTransceiver: RTCRtpTransceiver | null = null;
+  let screenAudioTrack: MediaStreamTrack | null = null;
   let screenTrack: MediaStreamTrack | null = null;
   let pendingOffer: RTCSessionDescriptionInit | null = null;
   let earlyCandidates: RTCIceCandidateInit[] = [];
   let recording: ActiveRecording | null = null;
   let qualityTimer: ReturnType<typeof setInterval> | undefined;
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  let lostTimer: ReturnType<typeof setTimeout> | undefined;
 
   const set = (patch: Partial<CallSnapshot>): void => {
     snapshot = { ...snapshot, ...patch };
@@ -119,14 +135,21 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     return { servers: result.value.iceServers, policy: result.value.iceTransportPolicy ?? 'all' };
   }
 
+  /**
+   * The voice and camera go in one stream, the shared screen (and its computer sound, when the
+   * sharer sends it) in another. The first audio is the voice: until we know our own voice
+   * transceiver (the callee, mid-answer), every audio is.
+   */
   function onRemoteTrack(event: RTCTrackEvent): void {
     const track = event.track;
-    if (track.kind === 'audio' || event.transceiver === cameraTransceiver) {
-      const others = snapshot.remote.camera?.getTracks().filter((t) => t.kind !== track.kind) ?? [];
-      setRemote({ camera: new MediaStream([...others, track]) });
-    } else {
-      setRemote({ screen: new MediaStream([track]) });
-    }
+    const voice =
+      track.kind === 'audio' &&
+      (audioTransceiver === null || event.transceiver === audioTransceiver);
+    const into = voice || event.transceiver === cameraTransceiver ? 'camera' : 'screen';
+    // A repeated track event (another negotiation round) must not reset the video element.
+    if (snapshot.remote[into]?.getTracks().includes(track)) return;
+    const others = snapshot.remote[into]?.getTracks().filter((t) => t.kind !== track.kind) ?? [];
+    setRemote({ [into]: new MediaStream([...others, track]) });
   }
 
   function makeLink(ice: IceConfig, polite: boolean): PeerLink {
@@ -149,10 +172,27 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
             startQuality();
             return;
           }
-          if (inCall()) set({ connection });
+          if (!inCall()) return;
+          set({ connection });
+          if (connection === 'connected') {
+            clearTimeout(lostTimer);
+            lostTimer = undefined;
+          } else if (connection === 'reconnecting' && snapshot.phase === 'active') armLostTimer();
         },
       },
     });
+  }
+
+  function armLostTimer(): void {
+    if (lostTimer !== undefined) return; // already counting since the first drop
+    const callId = snapshot.callId;
+    lostTimer = setTimeout(() => {
+      lostTimer = undefined;
+      if (!isCurrent(callId ?? undefined) || snapshot.connection === 'connected') return;
+      const { peer } = snapshot;
+      if (peer && callId) void send({ event: 'end-call', payload: { to: peer.id, callId } });
+      void end('failed', `The call was lost: the connection to ${name()} could not be restored.`);
+    }, LOST_AFTER_MS);
   }
 
   /**
@@ -200,20 +240,104 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     for (const track of stream.getAudioTracks()) track.enabled = !muted;
     for (const track of stream.getVideoTracks()) track.enabled = !cameraOff;
     localStream = stream;
+    watchDeviceLoss(stream);
     setLocal({ camera: stream, muted, cameraOff });
     return stream;
   }
 
+  /**
+   * Opens the chosen camera and microphone and swaps them into the call with replaceTrack (no
+   * renegotiation). On failure the devices in use stay on and the advisor is told why.
+   */
+  let switching: Promise<void> = Promise.resolve();
+  let latestSwitch = 0;
+  /** One switch at a time, and only the newest choice: two overlapping ones would fight over tracks. */
+  function switchDevices(choice: DeviceChoice): Promise<void> {
+    const ticket = ++latestSwitch;
+    switching = switching
+      .then(() => (ticket === latestSwitch ? swapDevices(choice) : undefined))
+      .catch((error: unknown) => {
+        setLocal({ deviceError: describeMediaError(error) });
+      });
+    return switching;
+  }
+
+  async function swapDevices(choice: DeviceChoice): Promise<void> {
+    if (!localStream || !inCall()) return;
+    let fresh: MediaStream;
+    try {
+      fresh = await openCameraAndMic(choice);
+    } catch (error) {
+      setLocal({ deviceError: describeMediaError(error) });
+      return;
+    }
+    if (!inCall()) {
+      for (const track of fresh.getTracks()) track.stop();
+      return;
+    }
+    const [audio] = fresh.getAudioTracks();
+    const [video] = fresh.getVideoTracks();
+    if (audio) audio.enabled = !snapshot.local.muted;
+    if (video) video.enabled = !snapshot.local.cameraOff;
+    await audioTransceiver?.sender.replaceTrack(audio ?? null);
+    await cameraTransceiver?.sender.replaceTrack(video ?? null);
+    const old = localStream;
+    localStream = fresh;
+    watchDeviceLoss(fresh);
+    for (const track of old.getTracks()) track.stop();
+    setLocal({ camera: fresh, deviceError: null });
+  }
+
+  /** A camera or microphone unplugged mid-call ends its track: carry on with what is there. */
+  function watchDeviceLoss(stream: MediaStream): void {
+    for (const track of stream.getTracks()) {
+      track.addEventListener(
+        'ended',
+        () => {
+          if (localStream === stream && inCall()) void switchDevices(options.devices());
+        },
+        { once: true },
+      );
+    }
+  }
+
+  /** A device plugged in mid-call that the advisor chose in Settings is taken into use. */
+  async function onDeviceChange(): Promise<void> {
+    if (!localStream || !inCall()) return;
+    const choice = options.devices();
+    const present = new Set(
+      (await navigator.mediaDevices.enumerateDevices()).map((device) => device.deviceId),
+    );
+    const inUse = (kind: 'audio' | 'video') =>
+      localStream
+        ?.getTracks()
+        .find((track) => track.kind === kind)
+        ?.getSettings().deviceId;
+    const wanted = (id: string | null, kind: 'audio' | 'video') =>
+      id !== null && present.has(id) && inUse(kind) !== id;
+    if (wanted(choice.cameraId, 'video') || wanted(choice.microphoneId, 'audio')) {
+      await switchDevices(choice);
+    }
+  }
+  const onDeviceChangeEvent = () => {
+    void onDeviceChange();
+  };
+  navigator.mediaDevices.addEventListener('devicechange', onDeviceChangeEvent);
+
   function teardown(): void {
     clearInterval(qualityTimer);
     clearTimeout(connectTimer);
+    clearTimeout(lostTimer);
+    lostTimer = undefined;
     link?.close();
     link = null;
     for (const track of localStream?.getTracks() ?? []) track.stop();
     screenTrack?.stop();
+    screenAudioTrack?.stop();
     localStream = null;
     screenTrack = null;
-    cameraTransceiver = audioTransceiver = screenTransceiver = null;
+    screenAudioTrack = null;
+    cameraTransceiver = audioTransceiver = screenTransceiver = screenAudioTransceiver = null;
     pendingOffer = null;
     earlyCandidates = [];
   }
@@ -381,7 +505,8 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         { callId, participants: [self, peer] },
         {
           main: () => snapshot.remote.screen ?? snapshot.remote.camera,
-          inset: () => local,
+          // The camera in use now: it may have been switched since the recording began.
+          inset: () => localStream ?? local,
           audio: () => [local, ...(snapshot.remote.camera ? [snapshot.remote.camera] : [])],
         },
       );
@@ -554,13 +679,14 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       sendToPeer('media-state', { state: mediaState() });
     },
 
-    async startScreenShare(label) {
+    async startScreenShare(label, withSound = false) {
       if (!link || !inCall() || snapshot.local.sharing) return;
       const stream = await navigator.mediaDevices.getDisplayMedia({
         video: { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 15 } },
-        audio: false,
+        audio: withSound,
       });
       const [track] = stream.getVideoTracks();
+      const [sound] = withSound ? stream.getAudioTracks() : [];
       const current = currentLink();
       if (!track || !current) {
         for (const t of stream.getTracks()) t.stop();
@@ -583,6 +709,19 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         });
       }
       await preferResolution(screenTransceiver.sender);
+      if (sound) {
+        screenAudioTrack = sound;
+        if (screenAudioTransceiver) {
+          await screenAudioTransceiver.sender.replaceTrack(sound);
+          screenAudioTransceiver.sender.setStreams(stream);
+          screenAudioTransceiver.direction = 'sendonly';
+        } else {
+          screenAudioTransceiver = link.pc.addTransceiver(sound, {
+            direction: 'sendonly',
+            streams: [stream],
+          });
+        }
+      }
       setLocal({ sharing: true, shareLabel: label });
       sendToPeer('media-state', { state: mediaState() });
     },
@@ -591,9 +730,12 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       const track = screenTrack;
       screenTrack = null;
       track?.stop();
-      if (screenTransceiver) {
-        void screenTransceiver.sender.replaceTrack(null);
-        screenTransceiver.direction = 'inactive';
+      screenAudioTrack?.stop();
+      screenAudioTrack = null;
+      for (const transceiver of [screenTransceiver, screenAudioTransceiver]) {
+        if (!transceiver) continue;
+        void transceiver.sender.replaceTrack(null);
+        transceiver.direction = 'inactive';
       }
       setLocal({ sharing: false, shareLabel: null });
       sendToPeer('media-state', { state: mediaState() });
@@ -635,19 +777,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       sendToPeer('recording-state', { state: accept ? 'consent-granted' : 'consent-denied' });
     },
 
-    async setDevices(choice) {
-      if (!localStream || !inCall()) return;
-      const fresh = await openCameraAndMic(choice);
-      const [audio] = fresh.getAudioTracks();
-      const [video] = fresh.getVideoTracks();
-      if (audio) audio.enabled = !snapshot.local.muted;
-      if (video) video.enabled = !snapshot.local.cameraOff;
-      await audioTransceiver?.sender.replaceTrack(audio ?? null);
-      await cameraTransceiver?.sender.replaceTrack(video ?? null);
-      for (const track of localStream.getTracks()) track.stop();
-      localStream = fresh;
-      setLocal({ camera: fresh });
-    },
+    setDevices: switchDevices,
 
     dismiss() {
       if (snapshot.phase === 'ended') {
@@ -655,9 +785,11 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         return;
       }
       setRecording({ lastSummary: null, error: null });
+      setLocal({ deviceError: null });
     },
 
     dispose() {
+      navigator.mediaDevices.removeEventListener('devicechange', onDeviceChangeEvent);
       unsubscribeSignal();
       unsubscribeConnection();
       const { peer, callId } = snapshot;

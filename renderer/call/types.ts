@@ -63,6 +63,8 @@ export interface CallSnapshot {
     cameraOff: boolean;
     sharing: boolean;
     shareLabel: string | null;
+    /** Plain words when switching camera or microphone failed (the old ones stay on). */
+    deviceError: string | null;
   };
   remote: {
     camera: MediaStream | null;
@@ -94,7 +96,8 @@ export interface CallEngine {
   setMuted(muted: boolean): void;
   setCameraOff(off: boolean): void;
   /** After main was told which source (screen:choose): capture it and send it as a second track. */
-  startScreenShare(label: string): Promise<void>;
+  /** `withSound`: the computer's sound too (only where main says the OS can: Windows). */
+  startScreenShare(label: string, withSound?: boolean): Promise<void>;
   stopScreenShare(): void;
   startRecording(): Promise<void>;
   stopRecording(): Promise<void>;

@@ -34,5 +34,6 @@ export const EVENTS = [
   'settings:changed',
   'app:incoming-call-clicked',
   'app:quit-requested-in-call',
+  'app:update',
 ] as const;
 export type BridgeEvent = (typeof EVENTS)[number];

@@ -230,6 +230,14 @@ export const contract = {
   'recording:reveal': { args: z.tuple([recordingIdSchema]), result: empty },
 } satisfies Record<Channel, { args: z.ZodTuple; result: z.ZodType }>;
 
+/** An app update in progress, as the advisor sees it (IT's update server, never mid-call). */
+export const updateStatusSchema = z.discriminatedUnion('stage', [
+  z.object({ stage: z.literal('downloading'), percent: z.number().min(0).max(100) }),
+  z.object({ stage: z.literal('waiting-for-call-end'), version: z.string().max(64) }),
+  z.object({ stage: z.literal('installing'), version: z.string().max(64) }),
+]);
+export type UpdateStatus = z.infer<typeof updateStatusSchema>;
+
 export const events = {
   'session:changed': sessionStateSchema,
   'signal:connection': connectionStateSchema,
@@ -237,6 +245,7 @@ export const events = {
   'settings:changed': settingsViewSchema,
   'app:incoming-call-clicked': z.object({ callId: callIdSchema }),
   'app:quit-requested-in-call': z.null(),
+  'app:update': updateStatusSchema,
 } satisfies Record<BridgeEvent, z.ZodType>;
 
 export type ChannelArgs<C extends Channel> = z.infer<(typeof contract)[C]['args']>;
