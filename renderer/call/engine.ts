@@ -27,6 +27,8 @@ const CONNECT_TIMEOUT_MS = 20_000;
  * side's app crashed, or the network is gone for good). ICE restarts get this long to work.
  */
 const LOST_AFTER_MS = 30_000;
+const MEDIA_FAILED =
+  'The call failed: the media connection could not be established (network or TURN server problem).';
 
 const IDLE: CallSnapshot = {
   phase: 'idle',
@@ -190,7 +192,9 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       lostTimer = undefined;
       if (!isCurrent(callId ?? undefined) || snapshot.connection === 'connected') return;
       const { peer } = snapshot;
-      if (peer && callId) void send({ event: 'end-call', payload: { to: peer.id, callId } });
+      if (peer && callId) {
+        void send({ event: 'end-call', payload: { to: peer.id, callId, reason: 'media-lost' } });
+      }
       void end('failed', `The call was lost: the connection to ${name()} could not be restored.`);
     }, LOST_AFTER_MS);
   }
@@ -211,11 +215,10 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         return;
       if (snapshot.phase === 'outgoing' || snapshot.phase === 'incoming') return;
       const { peer } = snapshot;
-      if (peer && callId) void send({ event: 'end-call', payload: { to: peer.id, callId } });
-      void end(
-        'failed',
-        'The call failed: the media connection could not be established (network or TURN server problem).',
-      );
+      if (peer && callId) {
+        void send({ event: 'end-call', payload: { to: peer.id, callId, reason: 'media-failed' } });
+      }
+      void end('failed', MEDIA_FAILED);
     }, CONNECT_TIMEOUT_MS);
   }
 
@@ -440,8 +443,18 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
         recording: { ...IDLE.recording, lastSummary: snapshot.recording.lastSummary },
       });
     },
-    'end-call': (p) =>
-      isCurrent(p.callId) ? end('remote-hung-up', `${name()} ended the call.`) : undefined,
+    'end-call': (p) => {
+      if (!isCurrent(p.callId)) return;
+      // The other side gave up on the media: say what happened, not "they hung up".
+      if (p.reason === 'media-failed') return end('failed', MEDIA_FAILED);
+      if (p.reason === 'media-lost') {
+        return end(
+          'failed',
+          `The call was lost: the connection to ${name()} could not be restored.`,
+        );
+      }
+      return end('remote-hung-up', `${name()} ended the call.`);
+    },
     'media-state': (p) => {
       if (!isCurrent(p.callId)) return;
       setRemote({ muted: !p.state.audio, cameraOff: !p.state.video, sharing: p.state.screen });

@@ -260,6 +260,23 @@ describe('several devices of one user', () => {
   });
 });
 
+describe('why a call ended', () => {
+  it('relays the reason a party gave for ending (media failed or lost), and only a known one', async () => {
+    const id = await connectCall();
+    expect(
+      await alice.send('end-call', { to: bob.userId, callId: id, reason: 'shrug' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(
+      await alice.send('end-call', { to: bob.userId, callId: id, reason: 'media-failed' }),
+    ).toMatchObject({ ok: true });
+    expect(await bob.next('end-call')).toEqual({
+      from: alice.userId,
+      callId: id,
+      reason: 'media-failed',
+    });
+  });
+});
+
 describe('presence', () => {
   it('circle-mates see each other online, in a call and offline; strangers see nothing', async () => {
     const carol = await h.connect('carol');

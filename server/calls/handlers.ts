@@ -277,7 +277,11 @@ export function createCallHandlers(deps: CallHandlerDeps) {
       (c) => isParty(c, sender.userId, payload.to) && isSpeaker(c, sender),
       'hung-up',
       (c) => {
-        relay(c, sender.userId, 'end-call', { from: sender.userId, callId: c.id });
+        relay(c, sender.userId, 'end-call', {
+          from: sender.userId,
+          callId: c.id,
+          ...(payload.reason ? { reason: payload.reason } : {}),
+        });
       },
     );
   };

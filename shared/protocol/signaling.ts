@@ -35,6 +35,12 @@ export type IceCandidate = z.infer<typeof iceCandidateSchema>;
 const to = { to: userIdSchema };
 const optionalCallId = { callId: callIdSchema.optional() };
 const callId = { callId: callIdSchema };
+/**
+ * Why a call ended, when it was not a hang-up: the media never connected, or was lost and could
+ * not be restored. Optional, so the seed's `end-call {to}` keeps its meaning.
+ */
+export const endReasonSchema = z.enum(['media-failed', 'media-lost']);
+const optionalReason = { reason: endReasonSchema.optional() };
 
 export const mediaStateSchema = z.object({
   audio: z.boolean(),
@@ -63,7 +69,7 @@ export const clientEvents = {
   'call-answer': z.object({ ...to, ...optionalCallId, answer: answerDescription }),
   'ice-candidate': z.object({ ...to, ...optionalCallId, candidate: iceCandidateSchema }),
   'call-decline': z.object({ ...to, ...optionalCallId }),
-  'end-call': z.object({ ...to, ...optionalCallId }),
+  'end-call': z.object({ ...to, ...optionalCallId, ...optionalReason }),
   /** The caller gives up before an answer. */
   'call-cancel': z.object({ ...to, ...callId }),
   /** Perfect negotiation: either party sends an offer or an answer mid-call. */
@@ -111,7 +117,7 @@ export const serverEvents = {
   'call-answer': z.object({ ...from, ...callId, answer: answerDescription }),
   'ice-candidate': z.object({ ...from, ...callId, candidate: iceCandidateSchema }),
   'call-decline': z.object({ ...from, ...callId }),
-  'end-call': z.object({ ...from, ...callId }),
+  'end-call': z.object({ ...from, ...callId, ...optionalReason }),
   'call-cancel': z.object({ ...from, ...callId }),
   'call-renegotiate': z.object({ ...from, ...callId, description: sessionDescriptionSchema }),
   'media-state': z.object({ ...from, ...callId, state: mediaStateSchema }),
