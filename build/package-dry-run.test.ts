@@ -19,13 +19,8 @@ import { expectedFuses, readFuses, writeFakeElectronDist } from './testing/fake-
 
 const UPDATE_URL = 'https://updates.example.invalid/advisor';
 
-/** Sources that exist yet: only these are built and checked (renderer/index.html may come later). */
-const targets = buildTargets().filter((target) => existsSync(join(root, target.entry)));
-const present = {
-  main: targets.some((target) => target.name === 'main'),
-  preload: targets.some((target) => target.name === 'preload'),
-  renderer: targets.some((target) => target.name === 'renderer'),
-};
+/** Every build target: an entry file that went missing must fail this test, not skip it. */
+const targets = buildTargets();
 
 let temp: string;
 let appOutDir: string;
@@ -70,8 +65,6 @@ beforeAll(async () => {
     '--config.npmRebuild=false',
     `--config.electronDist=${electronDist}`,
     `--config.directories.output=${join(temp, 'dist')}`,
-    // Until main/index.ts exists there is no entry file for electron-builder to check.
-    ...(present.main ? [] : ['--config.disableSanityCheckAsar=true']),
   ]);
   appOutDir = join(temp, 'dist', 'linux-unpacked');
   asarPath = join(appOutDir, 'resources', 'app.asar');
@@ -115,15 +108,15 @@ describe('electron-builder --dir with the real config', () => {
     expect(packageJson.main).toBe('.vite/build/main.cjs');
   });
 
-  it.skipIf(!present.main)('packs the main bundle', () => {
+  it('packs the main bundle', () => {
     expect(files).toContain('/.vite/build/main.cjs');
   });
 
-  it.skipIf(!present.preload)('packs the preload bundle', () => {
+  it('packs the preload bundle', () => {
     expect(files).toContain('/.vite/build/preload.cjs');
   });
 
-  it.skipIf(!present.renderer)('packs the renderer', () => {
+  it('packs the renderer', () => {
     expect(files).toContain('/.vite/renderer/main_window/index.html');
     expect(
       files.some((file) => /^\/\.vite\/renderer\/main_window\/assets\/.+\.js$/.test(file)),
@@ -166,27 +159,24 @@ describe('electron-builder --dir with the real config', () => {
     expect(leaks).toEqual([]);
   });
 
-  it.skipIf(!present.main)(
-    'everything the main bundle requires is built in, Electron, or in the package',
-    async () => {
-      const code = await readFile(join(root, '.vite/build/main.cjs'), 'utf8');
-      const packed = new Set(topLevelModules());
-      const missing = [...requiredModules(code)].filter(
-        (name) =>
-          !name.startsWith('node:') &&
-          !builtinModules.includes(name) &&
-          !['electron', 'electron/main', 'electron/common'].includes(name) &&
-          !name.startsWith('./') &&
-          !packed.has(
-            name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!,
-          ),
-      );
-      expect(missing).toEqual([]);
-      expect(requiredModules(code)).toContain('keytar');
-    },
-  );
+  it('everything the main bundle requires is built in, Electron, or in the package', async () => {
+    const code = await readFile(join(root, '.vite/build/main.cjs'), 'utf8');
+    const packed = new Set(topLevelModules());
+    const missing = [...requiredModules(code)].filter(
+      (name) =>
+        !name.startsWith('node:') &&
+        !builtinModules.includes(name) &&
+        !['electron', 'electron/main', 'electron/common'].includes(name) &&
+        !name.startsWith('./') &&
+        !packed.has(
+          name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!,
+        ),
+    );
+    expect(missing).toEqual([]);
+    expect(requiredModules(code)).toContain('keytar');
+  });
 
-  it.skipIf(!present.preload)('the sandboxed preload requires nothing but electron', async () => {
+  it('the sandboxed preload requires nothing but electron', async () => {
     const code = await readFile(join(root, '.vite/build/preload.cjs'), 'utf8');
     expect([...requiredModules(code)]).toEqual(['electron']);
   });
