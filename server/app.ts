@@ -54,7 +54,7 @@ export function createServer(deps: ServerDeps): RunningServer {
     },
     store,
   );
-  const router = createRouter(log);
+  const router = createRouter(log, new Set(config.trustProxies));
   const onRequest = (
     req: Parameters<typeof router.handle>[0],
     res: Parameters<typeof router.handle>[1],
@@ -96,6 +96,7 @@ export function createServer(deps: ServerDeps): RunningServer {
     timers: state.timers,
     ringTimeoutMs: config.ringTimeoutMs,
     disconnectGraceMs: config.disconnectGraceMs,
+    resumeWindowMs: config.resumeWindowMs,
   });
   // Connect and disconnect work is async (shared state); close waits for what is under way.
   const pending = new Set<Promise<void>>();

@@ -58,6 +58,20 @@ describe('server configuration', () => {
     );
   });
 
+  it('trusts no proxy unless --trust-proxy or RR_TRUST_PROXY lists exact addresses', () => {
+    expect(parseServerConfig([], {})).toMatchObject({ trustProxies: [] });
+    expect(
+      parseServerConfig(['--trust-proxy', '10.0.0.2,::ffff:10.0.0.3', '--trust-proxy', '::1'], {
+        RR_TRUST_PROXY: '10.9.9.9',
+      }),
+    ).toMatchObject({ trustProxies: ['10.0.0.2', '10.0.0.3', '::1'] });
+    expect(parseServerConfig([], { RR_TRUST_PROXY: '10.0.0.2, 10.0.0.4' })).toMatchObject({
+      trustProxies: ['10.0.0.2', '10.0.0.4'],
+    });
+    expect(() => parseServerConfig(['--trust-proxy', '10.0.0.0/8'], {})).toThrow(/IP addresses/);
+    expect(() => parseServerConfig([], { RR_TRUST_PROXY: 'proxy.local' })).toThrow(/IP addresses/);
+  });
+
   it('puts data in the per-OS app-data folder', () => {
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toContain(
       'richesreach-advisor-server',

@@ -1,8 +1,10 @@
 /** Server configuration from command-line flags, then RR_* environment variables, then defaults. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { MAX_ACCESS_TTL_SECONDS } from './auth/tokens.ts';
+import { normalizeAddress } from './http/client-address.ts';
 import { MAX_TURN_TTL_SECONDS, type IceConfig } from './ice/ice-servers.ts';
 
 /** Several nodes sharing one Redis (`--redis`). The timings have no flags; tests shorten them. */
@@ -22,12 +24,16 @@ export interface ServerConfig {
   dataDir: string;
   /** Browser origins allowed to open a socket; clients without an Origin header (the app) always may. */
   origins: string[];
+  /** Reverse proxies (exact IPs) whose X-Forwarded-For names the client for per-address limits. */
+  trustProxies: string[];
   tls?: { certFile: string; keyFile: string };
   ice: IceConfig;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   ringTimeoutMs: number;
   disconnectGraceMs: number;
+  /** How long one party's resume of a call the server forgot waits for the other party's. */
+  resumeWindowMs: number;
   /** Messages per second one socket may send, sustained (bursts of four times that). */
   socketMessagesPerSecond: number;
   /** Share calls, presence and limits with other nodes through Redis; absent: this node alone. */
@@ -44,6 +50,8 @@ export const USAGE = `Usage: npm run server -- [options]
   --port <n>             port, 0 for any free one (RR_PORT; default 3001)
   --data <dir>           data folder: database and signing key (RR_DATA_DIR; default: per-user app data)
   --origin <url>         a browser origin allowed to connect; repeat or comma-separate (RR_ORIGINS)
+  --trust-proxy <ip>     a reverse proxy's address whose X-Forwarded-For names the client for the
+                         sign-in limit per address; repeat or comma-separate (RR_TRUST_PROXY; default none)
   --tls-cert <file>      serve HTTPS/WSS with this certificate (RR_TLS_CERT) ...
   --tls-key <file>       ... and this key (RR_TLS_KEY)
   --stun <url>           STUN URL; repeat or comma-separate (RR_STUN_URLS)
@@ -107,6 +115,7 @@ export function parseServerConfig(
         port: { type: 'string' },
         data: { type: 'string' },
         origin: { type: 'string', multiple: true },
+        'trust-proxy': { type: 'string', multiple: true },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         stun: { type: 'string', multiple: true },
@@ -149,6 +158,13 @@ export function parseServerConfig(
       throw new ConfigError(`Not a STUN/TURN URL: "${url}".`);
   }
 
+  const trustProxies = list(values['trust-proxy'], env.RR_TRUST_PROXY).map(normalizeAddress);
+  for (const address of trustProxies) {
+    // Exact addresses only: a range or a name would trust more than IT meant to.
+    if (!isIP(address))
+      throw new ConfigError(`--trust-proxy takes IP addresses; got "${address}".`);
+  }
+
   const redisUrl = values.redis ?? (env.RR_REDIS_URL || undefined);
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
     // Not echoed: it may hold a password.
@@ -160,6 +176,7 @@ export function parseServerConfig(
     port: integer('--port', values.port ?? env.RR_PORT, 3001, 0, 65535),
     dataDir: resolve(values.data ?? env.RR_DATA_DIR ?? defaultDataDir(env)),
     origins: list(values.origin, env.RR_ORIGINS),
+    trustProxies,
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
     ice: {
       stunUrls: list(values.stun, env.RR_STUN_URLS),
@@ -191,6 +208,7 @@ export function parseServerConfig(
     ringTimeoutMs:
       1000 * integer('--ring-timeout', values['ring-timeout'] ?? env.RR_RING_TIMEOUT, 30, 1, 600),
     disconnectGraceMs: 10_000,
+    resumeWindowMs: 30_000,
     socketMessagesPerSecond: integer(
       '--socket-rate',
       values['socket-rate'] ?? env.RR_SOCKET_RATE,

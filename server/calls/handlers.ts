@@ -38,6 +38,8 @@ export interface CallHandlerDeps {
   ringTimeoutMs: number;
   /** How long a party's socket may be gone before the call ends for the other (reconnects). */
   disconnectGraceMs: number;
+  /** How long one party's call-resume of a forgotten call waits for the other's (see resume). */
+  resumeWindowMs: number;
 }
 
 type CallEvent = Exclude<ClientEventName, 'auth-renew'>;
@@ -304,45 +306,72 @@ export function createCallHandlers(deps: CallHandlerDeps) {
     };
   }
 
+  /**
+   * call-resume rebinds a known call to the sender's new socket, or, when the registry forgot the
+   * call (a restart), recreates it. The registry cannot tell a real forgotten call from an invented
+   * one, and one party's word used to be enough: any circle-mate could make an idle user "in a
+   * call" and busy for as long as they liked. So a forgotten call comes back only when BOTH parties
+   * name it, each from their own authenticated socket, within `resumeWindowMs` of each other
+   * (both apps send call-resume as soon as signaling is back). The first claim is pending: it is
+   * acknowledged, blocks nobody and expires on its own; a mallory's claim is never matched, because
+   * the victim never resumes a call they are not in. A call the registry knows is resumed only by
+   * its own parties (callFor refuses anyone else).
+   */
   const resume: Handler<'call-resume'> = async (sender, payload) => {
+    const { callId, to } = payload;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const existing = await registry.get(payload.callId);
-      if (!existing) {
-        // The server restarted mid-call: the parties' media still flows, so take their word for
-        // the call, within the same rules as a new one.
-        if (!store.shareCircle(sender.userId, payload.to)) break;
-        const added = await registry.add({
-          id: payload.callId,
-          caller: sender.userId,
-          callerSocket: sender.socketId,
-          callee: payload.to,
-          calleeSocket: null,
+      const existing = await registry.get(callId);
+      if (existing) {
+        const rebound = await rebind(await callFor(sender, to, callId), sender);
+        if (rebound) return rebound;
+        continue; // the call changed under us (another node): read it again
+      }
+      const peer = store.userById(to);
+      if (!peer || peer.disabled || !store.shareCircle(sender.userId, to)) break;
+      const mine = { callId, userId: sender.userId, to, socketId: sender.socketId };
+      const partner = await registry.claimResume(mine, deps.resumeWindowMs);
+      if (!partner) {
+        log('call.resume-pending', { callId, by: sender.userId });
+        return callId;
+      }
+      const added = await registry.addResumed(
+        {
+          id: callId,
+          caller: partner.userId,
+          callerSocket: partner.socketId,
+          callee: sender.userId,
+          calleeSocket: sender.socketId,
           state: 'active',
           startedAt: Date.now(),
-        });
-        if (added === 'taken') continue; // the other party recreated it just now
-        if (added === 'busy') break;
-        log('call.resume', { callId: payload.callId, by: sender.userId, recreated: true });
-        await Promise.all([
-          presence.announce(sender.userId, payload.to),
-          presence.announce(payload.to, sender.userId),
-        ]);
-        return payload.callId;
-      }
-      const call = await callFor(sender, payload.to, payload.callId);
-      requireActive(call);
-      const isCaller = call.caller === sender.userId;
-      const before = isCaller ? call.callerSocket : call.calleeSocket;
-      const next = isCaller
-        ? { ...call, callerSocket: sender.socketId }
-        : { ...call, calleeSocket: sender.socketId };
-      if (!(await registry.replace(call, next))) continue;
-      if (before) await timers.clear(graceJob(call.id, sender.userId, before));
-      log('call.resume', { callId: call.id, by: sender.userId, recreated: false });
-      return call.id;
+        },
+        partner,
+      );
+      // 'gone': the partner's socket left meanwhile; 'taken': the call exists now. Read again.
+      if (added === 'gone' || added === 'taken') continue;
+      if (added === 'busy') break;
+      log('call.resume', { callId, by: sender.userId, recreated: true });
+      await Promise.all([
+        presence.announce(sender.userId, to),
+        presence.announce(to, sender.userId),
+      ]);
+      return callId;
     }
-    throw new Refusal('no-such-call', 'That call cannot be resumed.', payload.callId);
+    throw new Refusal('no-such-call', 'That call cannot be resumed.', callId);
   };
+
+  /** This socket speaks for the sender's side of their answered call now; undefined if it changed. */
+  async function rebind(call: CallRecord, sender: Sender): Promise<string | undefined> {
+    requireActive(call);
+    const isCaller = call.caller === sender.userId;
+    const before = isCaller ? call.callerSocket : call.calleeSocket;
+    const next = isCaller
+      ? { ...call, callerSocket: sender.socketId }
+      : { ...call, calleeSocket: sender.socketId };
+    if (!(await registry.replace(call, next))) return undefined;
+    if (before) await timers.clear(graceJob(call.id, sender.userId, before));
+    log('call.resume', { callId: call.id, by: sender.userId, recreated: false });
+    return call.id;
+  }
 
   /**
    * A socket left (or the node it was on died, see server/cluster/node-liveness.ts): a ringing
@@ -350,6 +379,9 @@ export function createCallHandlers(deps: CallHandlerDeps) {
    * period unless the party resumes it from another socket first.
    */
   async function disconnected(gone: { userId: string; socketId: string }): Promise<void> {
+    // A pending resume from a socket that left must not bind a dead socket into a call. Dropped
+    // first: a partner's addResumed either ran before (then the call is found below) or fails.
+    await registry.dropClaim(gone.userId, gone.socketId);
     const call = await registry.callOfSocket(gone.userId, gone.socketId);
     if (!call) return;
     if (call.state === 'ringing') {

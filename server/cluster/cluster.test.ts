@@ -2,6 +2,7 @@
  * Two server nodes as separate processes, one real redis-server, one SQLite data folder: the
  * signaling rules hold across nodes, a node's death and a Redis restart lose no call.
  */
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol/signaling.ts';
@@ -144,6 +145,31 @@ describe('two nodes sharing Redis', () => {
     expect(await frank.next('call-busy')).toEqual({ from: erin.userId, callId: frankId });
     await erin.send('end-call', { to: winner.userId });
     await winner.next('end-call');
+    for (const client of [erin, frank, gina, hal]) client.socket.disconnect();
+  });
+
+  it("call-resume of a call Redis does not know: one party's word makes nobody busy, both parties' brings it back across nodes", async () => {
+    const erin = await on(a, 'erin');
+    const frank = await on(b, 'frank');
+    const gina = await on(a, 'gina');
+    const hal = await on(b, 'hal');
+    // hal (node B) forges a resume with gina (node A): gina still rings for a real call.
+    await hal.send('call-resume', { to: gina.userId, callId: randomUUID() });
+    const real = callId(
+      await frank.send('call-offer', { offer: fakeSdp('offer'), to: gina.userId }),
+    );
+    expect(await gina.next('call-offer')).toMatchObject({ from: frank.userId, callId: real });
+    await frank.send('call-cancel', { to: gina.userId, callId: real });
+    await gina.next('call-cancel');
+    // erin (A) and frank (B) both resume a call the registry lost: it is back on both nodes.
+    const lost = randomUUID();
+    const ok = { ok: true, callId: lost };
+    expect(await erin.send('call-resume', { to: frank.userId, callId: lost })).toEqual(ok);
+    expect(await frank.send('call-resume', { to: erin.userId, callId: lost })).toEqual(ok);
+    await erin.send('call-renegotiate', renegotiation(frank, lost, 1));
+    expect(await frank.next('call-renegotiate')).toMatchObject({ from: erin.userId, callId: lost });
+    await frank.send('end-call', { to: erin.userId, callId: lost });
+    expect(await erin.next('end-call')).toEqual({ from: frank.userId, callId: lost });
     for (const client of [erin, frank, gina, hal]) client.socket.disconnect();
   });
 

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Logger } from '../log.ts';
+import { clientAddress } from './client-address.ts';
 import { HttpError, readJson, sendError, sendJson } from './json.ts';
 
 export interface RequestContext {
@@ -28,7 +29,8 @@ export async function parseBody<T>(ctx: RequestContext, schema: z.ZodType<T>): P
   return result.data;
 }
 
-export function createRouter(log: Logger): Router {
+/** `trustedProxies`: reverse proxies whose X-Forwarded-For names the client (client-address.ts). */
+export function createRouter(log: Logger, trustedProxies: ReadonlySet<string> = new Set()): Router {
   const routes = new Map<string, Handler>();
 
   return {
@@ -38,7 +40,7 @@ export function createRouter(log: Logger): Router {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (!path.startsWith('/api/')) return false;
       const handler = routes.get(`${req.method ?? 'GET'} ${path}`);
-      const ctx: RequestContext = { req, address: req.socket.remoteAddress ?? 'unknown' };
+      const ctx: RequestContext = { req, address: clientAddress(req, trustedProxies) };
       void (async () => {
         try {
           if (!handler)
