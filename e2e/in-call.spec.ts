@@ -180,6 +180,7 @@ test.describe('in a call', () => {
     app,
   }, testInfo) => {
     const { avery, blake } = await connected(app);
+    const clickedStart = Date.now();
     await avery.page.getByRole('button', { name: 'Start recording' }).click();
     await expect(
       avery.page.getByRole('status').filter({ hasText: 'This call is being recorded' }),
@@ -191,6 +192,8 @@ test.describe('in a call', () => {
     await avery.page.waitForTimeout(5_000); // the recording's length is what is being tested
     await avery.page.getByRole('button', { name: 'Stop recording' }).click();
     await expect(avery.page.getByText(/Recording saved/)).toBeVisible();
+    // On a loaded machine the clicks themselves take time: bound the length by what really passed.
+    const recordedAtMost = (Date.now() - clickedStart) / 1000;
     await expect(
       blake.page.getByRole('status').filter({ hasText: 'This call is being recorded' }),
     ).toHaveCount(0);
@@ -211,7 +214,7 @@ test.describe('in a call', () => {
     const probe = await probeRecording(file, join(avery.folder, 'remuxed.webm'));
     expect(probe.streams).toEqual(['audio', 'video']);
     expect(probe.duration).toBeGreaterThan(3.5);
-    expect(probe.duration).toBeLessThan(8);
+    expect(probe.duration).toBeLessThanOrEqual(recordedAtMost + 0.5);
 
     await avery.page.getByRole('button', { name: 'Show in folder' }).click();
     await expect.poll(() => avery.revealed).toEqual([file]);

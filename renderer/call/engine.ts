@@ -27,6 +27,9 @@ const CONNECT_TIMEOUT_MS = 20_000;
  * side's app crashed, or the network is gone for good). ICE restarts get this long to work.
  */
 const LOST_AFTER_MS = 30_000;
+/** The server waits up to 30 s for the second party's resume; our state is resent that long. */
+const RESUME_RETRY_MS = 1_000;
+const RESUME_ATTEMPTS = 30;
 const MEDIA_FAILED =
   'The call failed: the media connection could not be established (network or TURN server problem).';
 
@@ -492,13 +495,26 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   // After a signaling outage (even a server restart) tell the server this call goes on.
   const unsubscribeConnection = bridge.on('signal:connection', (state) => {
     if (state.status === 'online' && inCall() && snapshot.peer && snapshot.callId) {
-      void send({
-        event: 'call-resume',
-        payload: { to: snapshot.peer.id, callId: snapshot.callId },
-      });
-      if (link) sendToPeer('media-state', { state: mediaState() });
+      void resumeCall(snapshot.peer.id, snapshot.callId);
     }
   });
+
+  /**
+   * A server that forgot the call (it restarted) holds it pending until both parties resume, and
+   * refuses mid-call messages until then: send our mute/camera state again until it is taken.
+   */
+  async function resumeCall(peerId: string, callId: string): Promise<void> {
+    await send({ event: 'call-resume', payload: { to: peerId, callId } });
+    for (let attempt = 0; attempt < RESUME_ATTEMPTS; attempt++) {
+      if (!isCurrent(callId) || !inCall() || !link) return;
+      const ack = await send({
+        event: 'media-state',
+        payload: { to: peerId, callId, state: mediaState() },
+      });
+      if (ack?.ok) return;
+      await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_MS));
+    }
+  }
 
   // ---- recording -------------------------------------------------------------------------------
   async function beginRecording(): Promise<void> {

@@ -77,8 +77,9 @@ export const clientEvents = {
   'media-state': z.object({ ...to, ...callId, state: mediaStateSchema }),
   'recording-state': z.object({ ...to, ...callId, state: recordingStateSchema }),
   /**
-   * After a reconnect: this socket speaks for my side of the call again. Recreates the call when
-   * the server restarted and forgot it, so signaling resumes while the media never stopped.
+   * After a reconnect: this socket speaks for my side of the call again. A call the server
+   * forgot (it restarted) comes back once both parties resume it within 30 s, so signaling
+   * resumes while the media never stopped; until then it is pending and blocks no one.
    */
   'call-resume': z.object({ ...to, ...callId }),
   /** A fresh access token for a live socket, so it outlives the token it connected with. */
