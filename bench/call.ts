@@ -21,8 +21,9 @@ const PROBES = `(() => {
   window.__marks = {};
   const seen = new WeakSet();
   new MutationObserver(() => {
-    if (!window.__marks.ringing && document.querySelector('[role="dialog"][aria-label^="Incoming call"], [role="dialog"][aria-labelledby]')) {
-      const dialog = [...document.querySelectorAll('[role="dialog"]')].find((d) => (d.textContent || '').includes('Incoming call') || (d.getAttribute('aria-label') || '').startsWith('Incoming call'));
+    if (!window.__marks.ringing) {
+      // The incoming-call dialog (a native <dialog>, or any role="dialog") has appeared.
+      const dialog = [...document.querySelectorAll('dialog, [role="dialog"]')].find((d) => (d.textContent || '').includes('Incoming call'));
       if (dialog) window.__marks.ringing = Date.now();
     }
     for (const video of document.querySelectorAll('video')) {
@@ -317,7 +318,7 @@ async function main(): Promise<void> {
     await blake.page.getByRole('button', { name: 'Answer' }).click();
     await avery.page.getByRole('button', { name: 'Share screen' }).click();
     await avery.page.getByRole('radio').first().check();
-    await avery.page.getByRole('button', { name: 'Share' }).click();
+    await avery.page.getByRole('button', { name: 'Share', exact: true }).click();
     await blake.page.waitForTimeout(3_000);
     return blake.page.evaluate(async () => {
       const pcs =
