@@ -2,9 +2,8 @@
  * TURN through a real coturn on loopback: with the firm's relay-only setting every call goes
  * through the relay; wrong credentials end the call with a clear error, not a hang.
  */
-import { expect, test } from './fixtures.ts';
+import { connected, expect, test } from './fixtures.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
-import { waitForDecodedFrames } from './media.ts';
 
 const SECRET = 'turn-test-secret-1234';
 let coturn: Coturn;
@@ -29,15 +28,7 @@ test.describe('through the relay', () => {
   }) => {
     server.config.ice.turnUrls = [coturn.url];
     server.config.ice.turnSecret = SECRET;
-    const avery = await app.launch('avery', { signedIn: true });
-    const blake = await app.launch('blake', { signedIn: true });
-    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
-    await blake.page
-      .getByRole('dialog', { name: /Incoming call from/ })
-      .getByRole('button', { name: 'Answer' })
-      .click();
-    await waitForDecodedFrames(avery.page, "Blake Tester's video", 10);
-    await waitForDecodedFrames(blake.page, "Avery Tester's video", 10);
+    const { avery, blake } = await connected(app);
     expect(await avery.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
     expect(await blake.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
   });

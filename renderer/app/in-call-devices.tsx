@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { SettingsView, UserSettings } from '../../shared/bridge/contract.ts';
 import type { CallEngine } from '../call/types.ts';
 import { advisor } from '../bridge.ts';
-import { DeviceSelect } from './device-select.tsx';
+import { DeviceSelects } from './device-selects.tsx';
 import { useDevices } from './hooks/use-devices.ts';
 
 export function InCallDevices({ settings }: { settings: SettingsView | null }) {
@@ -15,8 +15,6 @@ export function InCallDevices({ settings }: { settings: SettingsView | null }) {
   const { devices } = useDevices();
   const panelId = useId();
   if (!settings) return null;
-  const { values, managed } = settings;
-  const isManaged = (key: keyof UserSettings) => managed.includes(key);
   const save = (patch: Partial<UserSettings>) => {
     void advisor.settings.set(patch).then((result) => {
       setError(result.ok ? null : result.error.message);
@@ -36,36 +34,7 @@ export function InCallDevices({ settings }: { settings: SettingsView | null }) {
       </button>
       {open && (
         <div id={panelId} className="device-fields" role="group" aria-label="Devices for this call">
-          <DeviceSelect
-            label="Camera"
-            kind="videoinput"
-            devices={devices}
-            value={values.cameraId}
-            disabled={isManaged('cameraId')}
-            onChange={(cameraId) => {
-              save({ cameraId });
-            }}
-          />
-          <DeviceSelect
-            label="Microphone"
-            kind="audioinput"
-            devices={devices}
-            value={values.microphoneId}
-            disabled={isManaged('microphoneId')}
-            onChange={(microphoneId) => {
-              save({ microphoneId });
-            }}
-          />
-          <DeviceSelect
-            label="Speaker"
-            kind="audiooutput"
-            devices={devices}
-            value={values.speakerId}
-            disabled={isManaged('speakerId')}
-            onChange={(speakerId) => {
-              save({ speakerId });
-            }}
-          />
+          <DeviceSelects view={settings} devices={devices} save={save} />
           {error && <p role="alert">{error}</p>}
         </div>
       )}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SettingsView, UserSettings } from '../../shared/bridge/contract.ts';
 import { advisor } from '../bridge.ts';
 import { AlertNotice } from './alert-notice.tsx';
-import { DeviceSelect } from './device-select.tsx';
+import { DeviceSelects } from './device-selects.tsx';
 import { useDevices } from './hooks/use-devices.ts';
 import { useFocusOnMount } from './hooks/use-focus-on-mount.ts';
 import { useMediaPreview } from './hooks/use-media-preview.ts';
@@ -63,36 +63,7 @@ export function SettingsScreen({ view, onClose }: { view: SettingsView; onClose:
         <h2 id="settings-devices">Camera and sound</h2>
         <div className="devices">
           <div className="device-fields">
-            <DeviceSelect
-              label="Camera"
-              kind="videoinput"
-              devices={devices}
-              value={values.cameraId}
-              disabled={isManaged('cameraId')}
-              onChange={(cameraId) => {
-                save({ cameraId });
-              }}
-            />
-            <DeviceSelect
-              label="Microphone"
-              kind="audioinput"
-              devices={devices}
-              value={values.microphoneId}
-              disabled={isManaged('microphoneId')}
-              onChange={(microphoneId) => {
-                save({ microphoneId });
-              }}
-            />
-            <DeviceSelect
-              label="Speaker"
-              kind="audiooutput"
-              devices={devices}
-              value={values.speakerId}
-              disabled={isManaged('speakerId')}
-              onChange={(speakerId) => {
-                save({ speakerId });
-              }}
-            />
+            <DeviceSelects view={view} devices={devices} save={save} />
             <MicLevelMeter level={preview.level} />
           </div>
           <div className="preview">
