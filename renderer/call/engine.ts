@@ -65,6 +65,23 @@ type SignalPayload<E extends IncomingSignal['event']> = Extract<
   { event: E }
 >['payload'];
 
+/**
+ * Sends `track` on the transceiver a previous share left inactive, or on a new one: sharing
+ * again reuses it, so a second share needs no new m-line.
+ */
+async function sendOn(
+  pc: RTCPeerConnection,
+  transceiver: RTCRtpTransceiver | null,
+  track: MediaStreamTrack,
+  stream: MediaStream,
+): Promise<RTCRtpTransceiver> {
+  if (!transceiver) return pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+  await transceiver.sender.replaceTrack(track);
+  transceiver.sender.setStreams(stream);
+  transceiver.direction = 'sendonly';
+  return transceiver;
+}
+
 export function createCallEngine(options: CallEngineOptions): CallEngine {
   const { bridge } = options;
   let snapshot: CallSnapshot = IDLE;
@@ -727,29 +744,11 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       track.addEventListener('ended', () => {
         if (screenTrack === track) this.stopScreenShare();
       });
-      if (screenTransceiver) {
-        await screenTransceiver.sender.replaceTrack(track);
-        screenTransceiver.sender.setStreams(stream);
-        screenTransceiver.direction = 'sendonly';
-      } else {
-        screenTransceiver = link.pc.addTransceiver(track, {
-          direction: 'sendonly',
-          streams: [stream],
-        });
-      }
+      screenTransceiver = await sendOn(link.pc, screenTransceiver, track, stream);
       await preferResolution(screenTransceiver.sender);
       if (sound) {
         screenAudioTrack = sound;
-        if (screenAudioTransceiver) {
-          await screenAudioTransceiver.sender.replaceTrack(sound);
-          screenAudioTransceiver.sender.setStreams(stream);
-          screenAudioTransceiver.direction = 'sendonly';
-        } else {
-          screenAudioTransceiver = link.pc.addTransceiver(sound, {
-            direction: 'sendonly',
-            streams: [stream],
-          });
-        }
+        screenAudioTransceiver = await sendOn(link.pc, screenAudioTransceiver, sound, stream);
       }
       setLocal({ sharing: true, shareLabel: label });
       sendToPeer('media-state', { state: mediaState() });
