@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecordingWriter } from '../main/recording/writer.ts';
 import { iceServersFor } from '../server/ice/ice-servers.ts';
-import { connected, expect, test } from './fixtures.ts';
+import { averyCallsBlake, connected, expect, test } from './fixtures.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 import { startImpairedLink, type ImpairedLink } from './host/impaired-link.ts';
 import type { Advisor } from './host/advisor.ts';
@@ -214,11 +214,7 @@ test.describe('an impaired media path', () => {
       signedIn: true,
       policy: relayThrough(coturn.url, 'blake'),
     });
-    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
-    await blake.page
-      .getByRole('dialog', { name: /Incoming call from/ })
-      .getByRole('button', { name: 'Answer' })
-      .click();
+    await averyCallsBlake(avery, blake);
     await expect(avery.page.getByRole('alert')).toContainText(/could not be established/, {
       timeout: 40_000,
     });

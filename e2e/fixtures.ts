@@ -71,6 +71,15 @@ export const test = base.extend<
 
 export { expect, PASSWORD };
 
+/** Avery clicks "Call Blake Tester" and Blake answers the incoming-call dialog. */
+export async function averyCallsBlake(avery: Advisor, blake: Advisor): Promise<void> {
+  await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
+  await blake.page
+    .getByRole('dialog', { name: /Incoming call from/ })
+    .getByRole('button', { name: 'Answer' })
+    .click();
+}
+
 /**
  * Avery calls Blake, Blake answers, and both decode the other's video. Options (a policy, say)
  * apply to each advisor as given.
@@ -82,11 +91,7 @@ export async function connected(
 ): Promise<{ avery: Advisor; blake: Advisor }> {
   const avery = await app.launch('avery', { signedIn: true, ...(policy ? { policy } : {}) });
   const blake = await app.launch('blake', { signedIn: true, ...blakeOptions });
-  await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
-  await blake.page
-    .getByRole('dialog', { name: /Incoming call from/ })
-    .getByRole('button', { name: 'Answer' })
-    .click();
+  await averyCallsBlake(avery, blake);
   await waitForDecodedFrames(avery.page, "Blake Tester's video", 10);
   await waitForDecodedFrames(blake.page, "Avery Tester's video", 10);
   return { avery, blake };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { accessibilityProblems, connected, expect, test } from './fixtures.ts';
+import { accessibilityProblems, averyCallsBlake, connected, expect, test } from './fixtures.ts';
 import { framesDuring, probeRecording, videoInfo, waitForDecodedFrames } from './media.ts';
 
 test.describe('in a call', () => {
@@ -128,11 +128,7 @@ test.describe('in a call', () => {
   }) => {
     const avery = await app.launch('avery', { signedIn: true, platform: 'win32' });
     const blake = await app.launch('blake', { signedIn: true });
-    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
-    await blake.page
-      .getByRole('dialog', { name: /Incoming call from/ })
-      .getByRole('button', { name: 'Answer' })
-      .click();
+    await averyCallsBlake(avery, blake);
     await waitForDecodedFrames(blake.page, "Avery Tester's video", 5);
     await avery.page.getByRole('button', { name: 'Share screen' }).click();
     const picker = avery.page.getByRole('dialog', { name: 'Share your screen' });

@@ -2,7 +2,7 @@
  * TURN through a real coturn on loopback: with the firm's relay-only setting every call goes
  * through the relay; wrong credentials end the call with a clear error, not a hang.
  */
-import { connected, expect, test } from './fixtures.ts';
+import { averyCallsBlake, connected, expect, test } from './fixtures.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 
 const SECRET = 'turn-test-secret-1234';
@@ -38,11 +38,7 @@ test.describe('through the relay', () => {
     server.config.ice.turnSecret = 'not-the-secret-coturn-knows';
     const avery = await app.launch('avery', { signedIn: true });
     const blake = await app.launch('blake', { signedIn: true });
-    await avery.page.getByRole('button', { name: 'Call Blake Tester' }).click();
-    await blake.page
-      .getByRole('dialog', { name: /Incoming call from/ })
-      .getByRole('button', { name: 'Answer' })
-      .click();
+    await averyCallsBlake(avery, blake);
     await expect(blake.page.getByRole('alert')).toContainText(
       'media connection could not be established',
       { timeout: 40_000 },

@@ -632,7 +632,7 @@ let services: Services;
 let plan: Record<Channel, Variant[]>;
 const namespace = `router-fuzz-${process.pid}-${Date.now()}`;
 const service = (name: string) => `${name} [${namespace}]`;
-const sideEffects = {
+const noSideEffects = () => ({
   fetch: 0,
   keychain: 0,
   chooseFolder: 0,
@@ -641,7 +641,8 @@ const sideEffects = {
   powerSave: 0,
   getSources: 0,
   openExternal: 0,
-};
+});
+const sideEffects = noSideEffects();
 const events: { event: BridgeEvent; payload: unknown }[] = [];
 const dropped: string[] = [];
 const logs: string[] = [];
@@ -819,16 +820,7 @@ describe('router fuzz', () => {
 
     // Nothing happened: no file, no request, no keychain access, no event, no OS call.
     expect(fileTree(root)).toEqual(before);
-    expect(sideEffects).toEqual({
-      fetch: 0,
-      keychain: 0,
-      chooseFolder: 0,
-      revealFile: 0,
-      notify: 0,
-      powerSave: 0,
-      getSources: 0,
-      openExternal: 0,
-    });
+    expect(sideEffects).toEqual(noSideEffects());
     expect(events).toEqual([]);
     expect(dropped).toEqual([]);
     expect(logs).toEqual([]);

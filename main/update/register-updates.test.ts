@@ -2,25 +2,17 @@
  * The updater as the app starts it: IT's real policy file read by the real settings service,
  * and every stage delivered through the real (validating) event sink.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEventSink } from '../ipc/event-sink.ts';
 import { loadPolicy } from '../settings/policy.ts';
 import { createSettings } from '../settings/settings.ts';
 import { settingsStoreOptions } from '../settings/store-options.ts';
 import { startUpdates } from './register-updates.ts';
-
-class FakeAutoUpdater extends EventEmitter {
-  autoDownload = false;
-  autoInstallOnAppQuit = true;
-  channel: string | null = null;
-  checkForUpdates = vi.fn(() => Promise.resolve(null));
-  quitAndInstall = vi.fn();
-}
+import { FakeAutoUpdater } from './testing/fake-auto-updater.ts';
 
 let dir: string;
 beforeEach(() => {
