@@ -13,7 +13,14 @@ import { averyCallsBlake, connected, expect, test } from './fixtures.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 import { startImpairedLink, type ImpairedLink } from './host/impaired-link.ts';
 import type { Advisor } from './host/advisor.ts';
-import { framesDuring, longestFreeze, probeRecording, videoInfo, watchFreezes } from './media.ts';
+import {
+  framesDuring,
+  longestFreeze,
+  probeRecording,
+  videoInfo,
+  waitForDecodedFrames,
+  watchFreezes,
+} from './media.ts';
 
 const AT_AVERY = "Blake Tester's video";
 /** How long frame rates are counted on the impaired path. */
@@ -152,6 +159,42 @@ test.describe('an impaired media path', () => {
     expect(fps.blake).toBeGreaterThanOrEqual(15);
     await expect(status(avery, 'Reconnecting')).toHaveCount(0);
     await expect(avery.page.getByRole('button', { name: 'Hang up' })).toBeVisible();
+  });
+
+  test('a network switch: signaling and media cut together for 10 s, then both back: the call recovers by itself', async ({
+    app,
+    server,
+  }, testInfo) => {
+    test.setTimeout(150_000);
+    const { avery, blake } = await callOverLink(app);
+    const ufrags = { avery: await iceUfrag(avery), blake: await iceUfrag(blake) };
+
+    link.set({ blackout: true });
+    await server.stop();
+    await expect(status(avery, 'Reconnecting')).toBeVisible();
+    // The ICE restart offer is made while signaling is down: it waits in the outbox.
+    await avery.page.waitForTimeout(10_000);
+    const frozen = {
+      avery: (await videoInfo(avery.page, AT_AVERY))?.frames ?? 0,
+      blake: (await videoInfo(blake.page, AT_BLAKE))?.frames ?? 0,
+    };
+    link.set({ blackout: false });
+    await server.restart();
+    const back = Date.now();
+    await waitForDecodedFrames(avery.page, AT_AVERY, frozen.avery + 10);
+    await waitForDecodedFrames(blake.page, AT_BLAKE, frozen.blake + 10);
+    const mediaBackMs = Date.now() - back;
+    const restarted =
+      (await iceUfrag(avery)) !== ufrags.avery || (await iceUfrag(blake)) !== ufrags.blake;
+    report(
+      testInfo,
+      `network switch (signaling + media down 10 s): media back ${mediaBackMs} ms after both returned; ICE restarted: ${restarted}`,
+    );
+    expect(restarted).toBe(true);
+    // Still in the call on both sides, and it still works: a hang-up reaches the other side.
+    await expect(status(avery, 'Online')).toBeVisible({ timeout: 20_000 });
+    await blake.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect(avery.page.getByRole('alert')).toContainText('Blake Tester ended the call.');
   });
 
   test('10 s media blackout: ICE restarts and media is back within 5 s of recovery', async ({

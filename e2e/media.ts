@@ -128,3 +128,48 @@ export async function probeRecording(
     duration: Number(probe.format.duration),
   };
 }
+
+/** The loudest sample (dB) of a recording's audio between `fromS` and `fromS + seconds` (volumedetect). */
+export async function maxVolume(file: string, fromS: number, seconds: number): Promise<number> {
+  const { stderr } = await run('ffmpeg', [
+    '-v',
+    'info',
+    '-ss',
+    String(fromS),
+    '-t',
+    String(seconds),
+    '-i',
+    file,
+    '-vn',
+    '-af',
+    'volumedetect',
+    '-f',
+    'null',
+    '-',
+  ]);
+  const match = /max_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
+  if (!match?.[1]) throw new Error(`volumedetect printed no max_volume for ${file}`);
+  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+}
+
+/** The mean brightness (0–255) of the recording's frame at `atS` seconds (signalstats YAVG). */
+export async function meanLuma(file: string, atS: number): Promise<number> {
+  const { stderr } = await run('ffmpeg', [
+    '-v',
+    'info',
+    '-ss',
+    String(atS),
+    '-i',
+    file,
+    '-frames:v',
+    '1',
+    '-vf',
+    'signalstats,metadata=print:key=lavfi.signalstats.YAVG',
+    '-f',
+    'null',
+    '-',
+  ]);
+  const match = /lavfi\.signalstats\.YAVG=([\d.]+)/.exec(stderr);
+  if (!match?.[1]) throw new Error(`signalstats printed no YAVG for ${file}`);
+  return Number(match[1]);
+}

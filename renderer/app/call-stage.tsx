@@ -1,52 +1,48 @@
 import type { CallSnapshot } from '../call/types.ts';
+import { ParticipantTile } from './participant-tile.tsx';
 import { VideoView } from './video-view.tsx';
 
 /**
- * The videos: the other party large (their shared screen large with their camera beside it),
- * our own camera small, and the other party's mute/camera state in words.
+ * The videos: for two people the other one large and me inset; for three or four a 2x2 grid;
+ * while someone shares a screen, that screen large for everyone and the cameras in a strip.
  */
-export function CallStage({
-  call,
-  name,
-  speakerId,
-}: {
-  call: CallSnapshot;
-  name: string;
-  speakerId: string | null;
-}) {
-  const { local, remote } = call;
-  const screen = remote.sharing ? remote.screen : null;
+export function CallStage({ call, speakerId }: { call: CallSnapshot; speakerId: string | null }) {
+  const { local } = call;
+  const joined = call.participants.filter((p) => p.state === 'joined');
+  const sharer = joined.find((p) => p.sharing && p.screen);
+  const active = call.phase === 'active';
+  const layout = sharer ? 'sharing' : joined.length >= 2 ? 'grid' : 'pair';
   return (
-    <div className={screen ? 'stage sharing' : 'stage'}>
-      {/* Fixed slots, so the camera's <video> (which also plays their voice) survives a share. */}
-      {screen ? (
-        <VideoView stream={screen} label={`${name}'s screen`} className="main-video" />
-      ) : null}
-      {remote.camera ? (
+    <div className={`stage ${layout}`}>
+      {sharer?.screen && (
         <VideoView
-          stream={remote.camera}
-          label={screen ? `${name}'s camera` : `${name}'s video`}
-          className={screen ? 'side-video' : 'main-video'}
-          sinkId={speakerId}
+          stream={sharer.screen}
+          label={`${sharer.displayName}'s screen`}
+          className="main-video"
         />
-      ) : (
-        <div className="main-video placeholder">
-          <p>
-            {call.phase === 'active' ? `Waiting for ${name}'s video…` : `Connecting to ${name}…`}
-          </p>
-        </div>
       )}
-      {/* Always there, so a screen reader hears the change when they mute. */}
-      <ul className="peer-state" aria-live="polite">
-        {remote.muted && <li>{name} is muted</li>}
-        {remote.cameraOff && <li>{name}&apos;s camera is off</li>}
-      </ul>
-      {local.camera && (
-        <div className="self">
-          <VideoView stream={local.camera} label="Your camera" muted className="self-video" />
-          {local.cameraOff && <p className="self-off">Your camera is off</p>}
-        </div>
-      )}
+      <div className="tiles">
+        {joined.map((person) => (
+          <ParticipantTile
+            key={person.id}
+            person={person}
+            speakerId={speakerId}
+            active={active}
+            small={layout === 'sharing'}
+          />
+        ))}
+        {joined.length === 0 && (
+          <div className="tile placeholder">
+            <p>Waiting for others to join…</p>
+          </div>
+        )}
+        {local.camera && (
+          <div className={layout === 'pair' ? 'self' : 'tile self-tile'}>
+            <VideoView stream={local.camera} label="Your camera" muted className="self-video" />
+            {local.cameraOff && <p className="self-off">Your camera is off</p>}
+          </div>
+        )}
+      </div>
     </div>
   );
 }

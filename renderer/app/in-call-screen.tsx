@@ -4,7 +4,9 @@ import type {
   RecordingPolicy,
   SettingsView,
 } from '../../shared/bridge/contract.ts';
+import type { Circle } from '../../shared/protocol/rest.ts';
 import type { CallEngine, CallSnapshot } from '../call/types.ts';
+import { AddPeopleDialog } from './add-people-dialog.tsx';
 import { AlertNotice } from './alert-notice.tsx';
 import { CallControls } from './call-controls.tsx';
 import { CallStage } from './call-stage.tsx';
@@ -13,6 +15,8 @@ import { ConnectionStatus } from './connection-status.tsx';
 import { useCallShortcuts } from './hooks/use-call-shortcuts.ts';
 import { useFocusOnMount } from './hooks/use-focus-on-mount.ts';
 import { InCallDevices } from './in-call-devices.tsx';
+import { listInWords } from './list-in-words.ts';
+import { ParticipantList } from './participant-list.tsx';
 import { QualityIndicator } from './quality-indicator.tsx';
 import { RecordingBanner } from './recording-banner.tsx';
 import { RecordingConsentDialog } from './recording-consent-dialog.tsx';
@@ -26,19 +30,28 @@ export function InCallScreen({
   engine,
   connection,
   settings,
+  circles,
+  me,
 }: {
   call: CallSnapshot;
   engine: CallEngine;
   connection: ConnectionState;
   settings: SettingsView | null;
+  circles: Circle[];
+  me: string | null;
 }) {
   const recordingPolicy: RecordingPolicy = settings?.recordingPolicy ?? 'disabled';
   const speakerId = settings?.values.speakerId ?? null;
   const [picking, setPicking] = useState(false);
+  const [adding, setAdding] = useState(false);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const name = call.peer?.displayName ?? 'The other party';
-  const { local, remote, recording } = call;
+  const { local, recording, participants } = call;
+  const nameOf = (id: string) => participants.find((p) => p.id === id)?.displayName ?? id;
+  const names = participants.map((p) => p.displayName);
+  const name = names.length > 0 ? listInWords(names) : 'The other party';
   const active = call.phase === 'active';
+  const recorders = participants.filter((p) => p.recording).map((p) => p.displayName);
+  const sharingButNoScreen = participants.find((p) => p.sharing && !p.screen);
 
   useCallShortcuts({
     toggleMute: () => {
@@ -60,13 +73,13 @@ export function InCallScreen({
       : call.connection === 'reconnecting'
         ? 'Reconnecting… the picture may pause for a moment.'
         : '';
-  const recordingOn = recording.state === 'on' || recording.remoteRecording;
+  const recordingOn = recording.state === 'on' || recorders.length > 0;
 
   return (
     <div className="screen call">
       <header className="bar call-bar">
         <h1 ref={headingRef} tabIndex={-1}>
-          {name}
+          {participants.length > 1 ? `Meeting with ${name}` : name}
         </h1>
         <CallTimer since={call.activeSince} />
         {/* Always present, so the change to "Reconnecting…" is announced. */}
@@ -76,15 +89,22 @@ export function InCallScreen({
         <ConnectionStatus connection={connection} />
       </header>
 
-      {recordingOn && <RecordingBanner byMe={recording.state === 'on'} peerName={name} />}
+      {recordingOn && (
+        <RecordingBanner
+          byMe={recording.state === 'on'}
+          peerName={listInWords(recorders.length > 0 ? recorders : names)}
+        />
+      )}
       {recording.state === 'waiting-consent' && (
         <p role="status" className="notice">
-          Waiting for {name} to allow recording…
+          Waiting for {listInWords(recording.awaitingConsentFrom.map(nameOf))} to allow recording…
         </p>
       )}
       {local.sharing && <ShareBar label={local.shareLabel} engine={engine} />}
       <AlertNotice
-        messages={[recording.error, local.deviceError].filter((m): m is string => m !== null)}
+        messages={[recording.error, local.deviceError, ...call.notices].filter(
+          (m): m is string => m !== null,
+        )}
         onDismiss={() => {
           engine.dismiss();
         }}
@@ -102,7 +122,8 @@ export function InCallScreen({
         />
       )}
 
-      <CallStage call={call} name={name} speakerId={speakerId} />
+      <CallStage call={call} speakerId={speakerId} />
+      <ParticipantList call={call} />
 
       <footer className="call-footer">
         <QualityIndicator quality={call.quality} />
@@ -114,8 +135,29 @@ export function InCallScreen({
             setPicking(true);
           }}
         />
+        <button
+          type="button"
+          disabled={!active}
+          onClick={() => {
+            setAdding(true);
+          }}
+        >
+          Add people
+        </button>
         <InCallDevices settings={settings} />
       </footer>
+
+      {adding && (
+        <AddPeopleDialog
+          call={call}
+          circles={circles}
+          me={me}
+          engine={engine}
+          onClose={() => {
+            setAdding(false);
+          }}
+        />
+      )}
 
       {picking && active && !local.sharing && (
         <ScreenSharePicker
@@ -125,16 +167,18 @@ export function InCallScreen({
           }}
         />
       )}
-      {recording.consentRequested && (
+      {recording.consentRequestedBy && (
         <RecordingConsentDialog
-          peerName={name}
+          peerName={recording.consentRequestedBy.displayName}
           onAnswer={(allow) => {
             engine.answerRecordingConsent(allow);
           }}
         />
       )}
-      {remote.sharing && !remote.screen && (
-        <p className="muted small">{name} is starting to share their screen…</p>
+      {sharingButNoScreen && (
+        <p className="muted small">
+          {sharingButNoScreen.displayName} is starting to share their screen…
+        </p>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import { advisor } from '../bridge.ts';
 import type { CallEngine, CallSnapshot } from '../call/types.ts';
 import { useModalDialog } from './hooks/use-modal-dialog.ts';
 import { useRingTone } from './hooks/use-ring-tone.ts';
+import { listInWords } from './list-in-words.ts';
 
 /** Someone rings us: over whatever screen is showing, until we answer or decline, or they stop. */
 export function IncomingCallDialog({
@@ -17,6 +18,7 @@ export function IncomingCallDialog({
 }) {
   const name = call.peer?.displayName ?? 'a colleague';
   const { callId } = call;
+  const others = call.invitedWith.map((p) => p.displayName);
   const titleId = useId();
   const answerRef = useRef<HTMLButtonElement>(null);
   // Escape must not decline by accident: the buttons say what happens.
@@ -42,7 +44,10 @@ export function IncomingCallDialog({
 
   return (
     <dialog ref={ref} aria-modal="true" aria-labelledby={titleId} className="card dialog incoming">
-      <h2 id={titleId}>Incoming call from {name}</h2>
+      <h2 id={titleId}>
+        Incoming call from {name}
+        {others.length > 0 ? ` with ${listInWords(others)}` : ''}
+      </h2>
       <p className="caller" aria-hidden="true">
         {name}
       </p>

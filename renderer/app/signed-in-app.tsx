@@ -42,7 +42,14 @@ export function SignedInApp({
     screen = <OutgoingCallScreen call={call} engine={engine} />;
   } else if (inCall) {
     screen = (
-      <InCallScreen call={call} engine={engine} connection={connection} settings={settings} />
+      <InCallScreen
+        call={call}
+        engine={engine}
+        connection={connection}
+        settings={settings}
+        circles={circles.circles}
+        me={session.user?.id ?? null}
+      />
     );
   } else if (showSettings && settings) {
     screen = (

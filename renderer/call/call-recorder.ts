@@ -1,10 +1,13 @@
 /**
- * Local recording: the remote party's video (their screen while they share one), my camera as
- * an inset and both voices mixed, encoded by MediaRecorder as WebM in short chunks that go to
- * main's recording writer as they come, in order. Nothing is kept here once main has it.
+ * Local recording of a meeting: every participant's camera (and any shared screen, large) laid
+ * out on one canvas with their names, and every voice mixed, encoded by MediaRecorder as WebM in
+ * short chunks that go to main's recording writer as they come, in order. Nothing is kept here
+ * once main has it.
  */
 import type { AdvisorApi } from '../../shared/bridge/api.ts';
 import type { RecordingSummary } from '../../shared/bridge/contract.ts';
+import { drawTiles } from './recording-layout.ts';
+import { createVoiceMixer } from './voice-mixer.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -16,11 +19,24 @@ const FPS = 15;
 const CHUNK_MS = 500;
 const MIME_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm'];
 
+export interface RecorderTile {
+  /** Its video is drawn. Give the same object every frame: a new stream costs a new <video>. */
+  stream: MediaStream;
+  label: string;
+  kind: 'camera' | 'screen';
+}
+
 export interface RecorderSources {
-  /** What fills the frame: the remote screen if shared, else the remote camera. */
-  main: () => MediaStream | null;
-  inset: () => MediaStream | null;
-  audio: () => MediaStream[];
+  /**
+   * What to draw, read every frame: any shared screen (mine included) first, then every
+   * participant's camera, mine included (mine first: with two cameras the first is the inset).
+   */
+  tiles: () => RecorderTile[];
+  /**
+   * Every voice to mix, read again every ~250 ms: a microphone switch brings a new track that
+   * must be mixed in (a list taken at start went silent after a switch).
+   */
+  voices: () => MediaStream[];
 }
 
 export interface ActiveRecording {
@@ -29,11 +45,7 @@ export interface ActiveRecording {
   failed: Promise<string>;
 }
 
-function videoFor(
-  stream: MediaStream | null,
-  cache: Map<string, HTMLVideoElement>,
-): HTMLVideoElement | null {
-  if (!stream) return null;
+function videoFor(stream: MediaStream, cache: Map<string, HTMLVideoElement>): HTMLVideoElement {
   let video = cache.get(stream.id);
   if (!video) {
     video = document.createElement('video');
@@ -44,6 +56,15 @@ function videoFor(
     cache.set(stream.id, video);
   }
   return video;
+}
+
+/** Lets go of the videos of streams no longer drawn (someone left, stopped sharing). */
+function releaseUnused(cache: Map<string, HTMLVideoElement>, inUse: Set<string>): void {
+  for (const [id, video] of cache) {
+    if (inUse.has(id)) continue;
+    video.srcObject = null;
+    cache.delete(id);
+  }
 }
 
 export async function startRecording(
@@ -63,35 +84,19 @@ export async function startRecording(
   const videos = new Map<string, HTMLVideoElement>();
   const draw = () => {
     if (!context) return;
-    context.fillStyle = '#111';
-    context.fillRect(0, 0, WIDTH, HEIGHT);
-    const main = videoFor(sources.main(), videos);
-    if (main && main.videoWidth > 0) {
-      const scale = Math.min(WIDTH / main.videoWidth, HEIGHT / main.videoHeight);
-      const w = main.videoWidth * scale;
-      const h = main.videoHeight * scale;
-      context.drawImage(main, (WIDTH - w) / 2, (HEIGHT - h) / 2, w, h);
-    }
-    const inset = videoFor(sources.inset(), videos);
-    if (inset && inset.videoWidth > 0) {
-      const w = WIDTH / 4;
-      const h = (w * inset.videoHeight) / inset.videoWidth;
-      context.drawImage(inset, WIDTH - w - 8, HEIGHT - h - 8, w, h);
-    }
+    const tiles = sources.tiles();
+    releaseUnused(videos, new Set(tiles.map((tile) => tile.stream.id)));
+    const drawable = tiles.map((tile) => ({ ...tile, video: videoFor(tile.stream, videos) }));
+    drawTiles(context, drawable, WIDTH, HEIGHT);
   };
   // A timer, not requestAnimationFrame: rAF stops when the window is hidden, recording must not.
   const drawTimer = setInterval(draw, 1000 / FPS);
   draw();
 
-  const audioContext = new AudioContext();
-  const mix = audioContext.createMediaStreamDestination();
-  for (const stream of sources.audio()) {
-    if (stream.getAudioTracks().length > 0)
-      audioContext.createMediaStreamSource(stream).connect(mix);
-  }
+  const mixer = createVoiceMixer(sources.voices);
   const output = new MediaStream([
     ...canvas.captureStream(FPS).getVideoTracks(),
-    ...mix.stream.getAudioTracks(),
+    ...mixer.stream.getAudioTracks(),
   ]);
   const recorder = new MediaRecorder(output, { mimeType, videoBitsPerSecond: 1_000_000 });
 
@@ -105,8 +110,8 @@ export async function startRecording(
   const cleanUp = () => {
     clearInterval(drawTimer);
     for (const track of output.getTracks()) track.stop();
-    for (const video of videos.values()) video.srcObject = null;
-    void audioContext.close();
+    releaseUnused(videos, new Set());
+    mixer.close();
   };
 
   // Appends are sent in order as soon as each chunk's bytes are read, without waiting for the

@@ -40,3 +40,25 @@ export async function preferResolution(sender: RTCRtpSender): Promise<void> {
   parameters.degradationPreference = 'maintain-resolution';
   await sender.setParameters(parameters).catch(() => undefined);
 }
+
+/**
+ * Camera and microphone for a call; when the camera cannot be opened (refused, missing, in use
+ * by another app) the call goes on with sound only, and `cameraProblem` says why.
+ */
+export async function openForCall(
+  devices: DeviceChoice,
+): Promise<{ stream: MediaStream; cameraProblem: string | null }> {
+  try {
+    return { stream: await openCameraAndMic(devices), cameraProblem: null };
+  } catch (error) {
+    const audio: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
+    if (devices.microphoneId) audio.deviceId = { ideal: devices.microphoneId };
+    const stream = await navigator.mediaDevices.getUserMedia({ audio }).catch(() => {
+      throw error; // no microphone either: the first error says what is wrong
+    });
+    return {
+      stream,
+      cameraProblem: `${describeMediaError(error)} You joined with sound only.`,
+    };
+  }
+}

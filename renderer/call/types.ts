@@ -35,13 +35,36 @@ export interface Quality {
   summary: string;
 }
 
+export type PeerConnection = 'new' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+/** Everyone in the call but me. State that belongs to one person lives here, with them. */
+export interface RemoteParticipant {
+  id: string;
+  displayName: string;
+  /** Ringing: invited, not answered yet; joined: in the call. */
+  state: 'ringing' | 'joined';
+  /** When they last joined, as the server says; a change means they came back anew. */
+  joinedAt: number | null;
+  connection: PeerConnection;
+  camera: MediaStream | null;
+  screen: MediaStream | null;
+  muted: boolean;
+  cameraOff: boolean;
+  sharing: boolean;
+  /** Their voice is above the speaking threshold now (from audio levels). */
+  speaking: boolean;
+  /** They record this call (show the banner). */
+  recording: boolean;
+  quality: Quality | null;
+}
+
 export interface RecordingView {
   /** My recording of this call. */
   state: 'off' | 'waiting-consent' | 'starting' | 'on' | 'stopping';
-  /** The other party records this call (show the banner). */
-  remoteRecording: boolean;
-  /** The other party asks my consent to record. */
-  consentRequested: boolean;
+  /** Who asks my consent to record (answer with answerRecordingConsent). */
+  consentRequestedBy: Peer | null;
+  /** While waiting for consent: who has not allowed it yet. */
+  awaitingConsentFrom: string[];
   /** The finished recording (where it is), after Stop. */
   lastSummary: RecordingSummary | null;
   /** Plain-words problem (refused, disk full…), until dismissed. */
@@ -52,27 +75,30 @@ export interface CallSnapshot {
   phase: CallPhase;
   callId: string | null;
   direction: 'outgoing' | 'incoming' | null;
+  /** Who I call, or who rings me (the inviter of a meeting). */
   peer: Peer | null;
+  /** An invitation: who else is in the meeting already. */
+  invitedWith: Peer[];
   outcome: { kind: CallOutcomeKind; message: string } | null;
+  /** Plain words about the meeting going on: "Dana declined to join.", until dismissed. */
+  notices: string[];
   /** When the call became active (ms since epoch), for the timer. */
   activeSince: number | null;
-  connection: 'new' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+  /** The worst connection of the joined participants (what the advisor is told). */
+  connection: PeerConnection;
   local: {
     camera: MediaStream | null;
     muted: boolean;
     cameraOff: boolean;
     sharing: boolean;
     shareLabel: string | null;
+    /** The screen I share, shown to me too. */
+    screen: MediaStream | null;
     /** Plain words when switching camera or microphone failed (the old ones stay on). */
     deviceError: string | null;
   };
-  remote: {
-    camera: MediaStream | null;
-    screen: MediaStream | null;
-    muted: boolean;
-    cameraOff: boolean;
-    sharing: boolean;
-  };
+  /** Everyone else, in the order they came. */
+  participants: RemoteParticipant[];
   quality: Quality | null;
   recording: RecordingView;
 }
@@ -89,6 +115,8 @@ export interface CallEngine {
   subscribe: (listener: () => void) => () => void;
   /** Rings a circle-mate. */
   call(peer: Peer): Promise<void>;
+  /** In a call: rings another circle-mate into it (a meeting of up to four). */
+  invite(peer: Peer): Promise<void>;
   cancel(): Promise<void>;
   answer(): Promise<void>;
   decline(): Promise<void>;

@@ -3,26 +3,35 @@
  * server/cluster/redis-registry.ts); this one lives in the process's memory. Every method is async
  * because the shared one is; the ones that change a call are atomic in both, so that two nodes
  * racing for the same user or the same call cannot both win.
+ *
+ * A call is a set of participants (a 1:1 call is the meeting of two: the caller joined, the
+ * callee ringing until it answers). Each user is in at most one call, ringing or joined; the
+ * registry keeps an index from user to call and refuses to put anyone in two.
  */
-export interface CallRecord {
-  id: string;
-  caller: string;
-  /** The caller's socket that placed the call: the only one of the caller's that speaks for it. */
-  callerSocket: string;
-  callee: string;
-  /** The callee's socket that answered; null while every device of the callee rings. */
-  calleeSocket: string | null;
-  state: 'ringing' | 'active';
-  startedAt: number;
+export interface ParticipantRecord {
+  userId: string;
+  /** The socket that speaks for them; null while every one of their devices rings. */
+  socket: string | null;
+  state: 'ringing' | 'joined';
+  /** Who rang them in (the caller, for a 1:1 callee); null for whoever started the call. */
+  invitedBy: string | null;
 }
 
-/** `busy`: one of the two users is in a call already; `taken`: that call id is in use. */
+export interface CallRecord {
+  id: string;
+  startedAt: number;
+  participants: ParticipantRecord[];
+}
+
+/** `busy`: one of the users is in a call already; `taken`: that call id is in use. */
 export type AddResult = 'added' | 'busy' | 'taken';
+/** `changed`: the call is no longer as read (or gone); `busy`: a newcomer is in another call. */
+export type ReplaceResult = 'replaced' | 'changed' | 'busy';
 
 /**
  * One party's word, after the registry forgot a call (a restart), that call `callId` with `to`
  * goes on from `socketId`. Alone it makes nobody busy; the other party's matching claim makes the
- * call (server/calls/handlers.ts says why). At most one per user: a user has one call.
+ * call (server/calls/resume.ts says why). At most one per user: a user has one call.
  */
 export interface ResumeClaim {
   callId: string;
@@ -39,15 +48,18 @@ export const sameClaim = (a: ResumeClaim, b: ResumeClaim): boolean =>
   a.callId === b.callId && a.userId === b.userId && a.to === b.to && a.socketId === b.socketId;
 
 export interface CallRegistry {
-  /** Adds the call unless either party is in a call or the id is taken, in one step. */
+  /** Adds the call unless any participant is in a call or the id is taken, in one step. */
   add(call: CallRecord): Promise<AddResult>;
   get(callId: string): Promise<CallRecord | undefined>;
-  /** The call this user is a party of, if any (1:1 calls: at most one). */
+  /** The one call this user is in, ringing or joined, if any. */
   callOf(userId: string): Promise<CallRecord | undefined>;
   /** The user's call, if this socket of theirs speaks for them in it. */
   callOfSocket(userId: string, socketId: string): Promise<CallRecord | undefined>;
-  /** Stores `next` only if the call is still exactly `current`; false when someone changed it first. */
-  replace(current: CallRecord, next: CallRecord): Promise<boolean>;
+  /**
+   * Stores `next` only if the call is still exactly `current`, and in the same step indexes the
+   * users new in `next` (refusing `busy` if one is in another call) and unindexes those gone.
+   */
+  replace(current: CallRecord, next: CallRecord): Promise<ReplaceResult>;
   /** Removes the call only if it is still exactly `call`; false when someone changed or ended it first. */
   remove(call: CallRecord): Promise<boolean>;
   /**
@@ -61,18 +73,35 @@ export interface CallRegistry {
   dropClaim(userId: string, socketId: string): Promise<void>;
 }
 
-export const sameCall = (a: CallRecord, b: CallRecord): boolean =>
-  a.id === b.id &&
-  a.caller === b.caller &&
-  a.callerSocket === b.callerSocket &&
-  a.callee === b.callee &&
-  a.calleeSocket === b.calleeSocket &&
-  a.state === b.state &&
-  a.startedAt === b.startedAt;
+/** Always the same field order, so that equal calls encode equal (Redis compares the strings). */
+export const encodeCall = (c: CallRecord): string =>
+  JSON.stringify({
+    id: c.id,
+    startedAt: c.startedAt,
+    participants: c.participants.map((p) => ({
+      userId: p.userId,
+      socket: p.socket,
+      state: p.state,
+      invitedBy: p.invitedBy,
+    })),
+  });
+
+export const sameCall = (a: CallRecord, b: CallRecord): boolean => encodeCall(a) === encodeCall(b);
+
+export const userIds = (call: CallRecord): string[] => call.participants.map((p) => p.userId);
+
+export const participantOf = (call: CallRecord, userId: string): ParticipantRecord | undefined =>
+  call.participants.find((p) => p.userId === userId);
+
+export const joinedOf = (call: CallRecord): ParticipantRecord[] =>
+  call.participants.filter((p) => p.state === 'joined');
 
 export const speaksIn = (call: CallRecord, userId: string, socketId: string): boolean =>
-  (call.caller === userId && call.callerSocket === socketId) ||
-  (call.callee === userId && call.calleeSocket === socketId);
+  participantOf(call, userId)?.socket === socketId;
+
+/** The rule of every change: a call lives while two people are in it and one of them is joined. */
+export const callGoesOn = (call: CallRecord): boolean =>
+  call.participants.length >= 2 && call.participants.some((p) => p.state === 'joined');
 
 export function createMemoryCallRegistry(now: () => number = Date.now): CallRegistry {
   const calls = new Map<string, CallRecord>();
@@ -89,13 +118,19 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
     claims.delete(userId);
     return undefined;
   };
+  const isCurrent = (call: CallRecord): boolean => {
+    const stored = calls.get(call.id);
+    return stored !== undefined && sameCall(stored, call);
+  };
   const add = (call: CallRecord): AddResult => {
-    if (byUser.has(call.caller) || byUser.has(call.callee)) return 'busy';
+    if (userIds(call).some((id) => byUser.has(id))) return 'busy';
     if (calls.has(call.id)) return 'taken';
     calls.set(call.id, call);
-    byUser.set(call.caller, call.id);
-    byUser.set(call.callee, call.id);
+    for (const id of userIds(call)) byUser.set(id, call.id);
     return 'added';
+  };
+  const unindex = (userId: string, callId: string): void => {
+    if (byUser.get(userId) === callId) byUser.delete(userId);
   };
 
   return {
@@ -107,17 +142,22 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
       return Promise.resolve(call && speaksIn(call, userId, socketId) ? call : undefined);
     },
     replace(current, next) {
-      const stored = calls.get(current.id);
-      if (!stored || !sameCall(stored, current)) return Promise.resolve(false);
-      calls.set(next.id, next);
-      return Promise.resolve(true);
+      if (!isCurrent(current)) return Promise.resolve('changed');
+      const before = userIds(current);
+      const after = userIds(next);
+      const newcomers = after.filter((id) => !before.includes(id));
+      if (newcomers.some((id) => (byUser.get(id) ?? current.id) !== current.id)) {
+        return Promise.resolve('busy');
+      }
+      calls.set(current.id, next);
+      for (const id of newcomers) byUser.set(id, current.id);
+      for (const id of before) if (!after.includes(id)) unindex(id, current.id);
+      return Promise.resolve('replaced');
     },
     remove(call) {
-      const stored = calls.get(call.id);
-      if (!stored || !sameCall(stored, call)) return Promise.resolve(false);
+      if (!isCurrent(call)) return Promise.resolve(false);
       calls.delete(call.id);
-      if (byUser.get(call.caller) === call.id) byUser.delete(call.caller);
-      if (byUser.get(call.callee) === call.id) byUser.delete(call.callee);
+      for (const id of userIds(call)) unindex(id, call.id);
       return Promise.resolve(true);
     },
     claimResume(claim, ttlMs) {

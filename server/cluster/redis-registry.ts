@@ -1,11 +1,18 @@
 /**
  * The call registry in Redis, shared by every node. A call is one JSON value (`rr:call:<id>`) and
- * each party points at it (`rr:user-call:<userId>`). Adding, replacing and removing are Lua
- * scripts, so "a second call to a user in a call is busy" and "only one answer wins" hold across
- * nodes. Only ids and socket ids are stored; no SDP, no names.
+ * each participant points at it (`rr:user-call:<userId>`). Adding, replacing and removing are Lua
+ * scripts that check and move the call and its users' pointers in one step, so "someone in a call
+ * is busy for any other", "only one answer wins" and "an invite racing a call to the same user:
+ * one of them wins" hold across nodes. Only ids and socket ids are stored; no SDP, no names.
  */
-import type { AddResult, CallRecord, CallRegistry, ResumeClaim } from '../calls/registry.ts';
-import { speaksIn } from '../calls/registry.ts';
+import type {
+  AddResult,
+  CallRecord,
+  CallRegistry,
+  ReplaceResult,
+  ResumeClaim,
+} from '../calls/registry.ts';
+import { encodeCall, speaksIn, userIds } from '../calls/registry.ts';
 import { retrying, script, type Redis } from './redis-client.ts';
 
 const callKey = (id: string): string => `rr:call:${id}`;
@@ -13,28 +20,57 @@ const userKey = (userId: string): string => `rr:user-call:${userId}`;
 /** One resume claim per user (see ResumeClaim), expiring on its own. */
 const claimKey = (userId: string): string => `rr:resume:${userId}`;
 
-/** Always the same field order, so that a stored value compares equal to a re-encoded one. */
-const encode = (c: CallRecord): string =>
-  JSON.stringify({
-    id: c.id,
-    caller: c.caller,
-    callerSocket: c.callerSocket,
-    callee: c.callee,
-    calleeSocket: c.calleeSocket,
-    state: c.state,
-    startedAt: c.startedAt,
-  });
-const decode = (raw: unknown): CallRecord | undefined =>
-  typeof raw === 'string' ? (JSON.parse(raw) as CallRecord) : undefined;
+/** A 1:1 call as nodes before meetings stored it; read as the two participants it was. */
+interface LegacyCall {
+  id: string;
+  caller: string;
+  callerSocket: string;
+  callee: string;
+  calleeSocket: string | null;
+  state: 'ringing' | 'active';
+  startedAt: number;
+}
+
+/**
+ * Each call read keeps the exact string it was read as: a compare-and-set compares against that,
+ * so a call stored in the older shape (calls in progress across an upgrade) can still change.
+ */
+const readAs = new WeakMap<CallRecord, string>();
+const encode = (call: CallRecord): string => readAs.get(call) ?? encodeCall(call);
+
+function decode(raw: unknown): CallRecord | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const value = JSON.parse(raw) as CallRecord | LegacyCall;
+  const call: CallRecord =
+    'participants' in value
+      ? value
+      : {
+          id: value.id,
+          startedAt: value.startedAt,
+          participants: [
+            { userId: value.caller, socket: value.callerSocket, state: 'joined', invitedBy: null },
+            {
+              userId: value.callee,
+              socket: value.calleeSocket,
+              state: value.state === 'active' ? 'joined' : 'ringing',
+              invitedBy: value.caller,
+            },
+          ],
+        };
+  readAs.set(call, raw);
+  return call;
+}
 const encodeClaim = (c: ResumeClaim): string =>
   JSON.stringify({ callId: c.callId, userId: c.userId, to: c.to, socketId: c.socketId });
 
+// KEYS: the call, then each participant. ARGV: the call, its id.
 const ADD = `
-if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 'busy' end
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[3], ARGV[2])
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2]) end
 return 'added'`;
 
 const CALL_OF = `
@@ -42,9 +78,29 @@ local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return redis.call('GET', ARGV[1] .. id)`;
 
+// KEYS: the call, the users new in `next` (ARGV[4] of them), then the users gone from it.
+// ARGV: current, next, call id, how many are new.
 const REPLACE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'changed' end
+local last = 1 + tonumber(ARGV[4])
+for i = 2, last do
+  local theirs = redis.call('GET', KEYS[i])
+  if theirs and theirs ~= ARGV[3] then return 'busy' end
+end
 redis.call('SET', KEYS[1], ARGV[2])
+for i = 2, last do redis.call('SET', KEYS[i], ARGV[3]) end
+for i = last + 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[3] then redis.call('DEL', KEYS[i]) end
+end
+return 'replaced'`;
+
+// KEYS: the call, then each participant. ARGV: the call, its id.
+const REMOVE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[2] then redis.call('DEL', KEYS[i]) end
+end
 return 1`;
 
 // KEYS: the other party's claim, mine. ARGV: call id, my user id, my claim, ttl.
@@ -57,28 +113,22 @@ end
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 return false`;
 
-// ADD, guarded by the partner's claim (KEYS[4]) still being exactly ARGV[3]; consumes it.
+// ADD, guarded by the partner's claim (KEYS[2]) still being exactly ARGV[3]; consumes it.
+// KEYS: the call, the claim, then each participant.
 const ADD_RESUMED = `
-if redis.call('GET', KEYS[4]) ~= ARGV[3] then return 'gone' end
-if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 'busy' end
+if redis.call('GET', KEYS[2]) ~= ARGV[3] then return 'gone' end
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[3], ARGV[2])
-redis.call('DEL', KEYS[4])
+for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[2]) end
+redis.call('DEL', KEYS[2])
 return 'added'`;
 
 const DROP_CLAIM = `
 local mine = redis.call('GET', KEYS[1])
 if mine and cjson.decode(mine).socketId == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1`;
-
-const REMOVE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-for i = 2, 3 do
-  if redis.call('GET', KEYS[i]) == ARGV[2] then redis.call('DEL', KEYS[i]) end
-end
 return 1`;
 
 export function createRedisCallRegistry(client: Redis): CallRegistry {
@@ -95,8 +145,8 @@ export function createRedisCallRegistry(client: Redis): CallRegistry {
   return {
     add: async (call) =>
       (await add(
-        [callKey(call.id), userKey(call.caller), userKey(call.callee)],
-        [encode(call), call.id],
+        [callKey(call.id), ...userIds(call).map(userKey)],
+        [encodeCall(call), call.id],
       )) as AddResult,
     get: async (callId) => decode(await retrying(() => client.get(callKey(callId)))),
     callOf,
@@ -104,13 +154,19 @@ export function createRedisCallRegistry(client: Redis): CallRegistry {
       const call = await callOf(userId);
       return call && speaksIn(call, userId, socketId) ? call : undefined;
     },
-    replace: async (current, next) =>
-      (await replace([callKey(current.id)], [encode(current), encode(next)])) === 1,
+    async replace(current, next) {
+      const before = userIds(current);
+      const after = userIds(next);
+      const newcomers = after.filter((id) => !before.includes(id));
+      const gone = before.filter((id) => !after.includes(id));
+      return (await replace(
+        [callKey(current.id), ...newcomers.map(userKey), ...gone.map(userKey)],
+        [encode(current), encodeCall(next), current.id, newcomers.length],
+      )) as ReplaceResult;
+    },
     remove: async (call) =>
-      (await remove(
-        [callKey(call.id), userKey(call.caller), userKey(call.callee)],
-        [encode(call), call.id],
-      )) === 1,
+      (await remove([callKey(call.id), ...userIds(call).map(userKey)], [encode(call), call.id])) ===
+      1,
     async claimResume(mine, ttlMs) {
       const theirs = await claim(
         [claimKey(mine.to), claimKey(mine.userId)],
@@ -120,8 +176,8 @@ export function createRedisCallRegistry(client: Redis): CallRegistry {
     },
     addResumed: async (call, partner) =>
       (await addResumed(
-        [callKey(call.id), userKey(call.caller), userKey(call.callee), claimKey(partner.userId)],
-        [encode(call), call.id, encodeClaim(partner)],
+        [callKey(call.id), claimKey(partner.userId), ...userIds(call).map(userKey)],
+        [encodeCall(call), call.id, encodeClaim(partner)],
       )) as AddResult | 'gone',
     dropClaim: async (userId, socketId) => {
       await dropClaim([claimKey(userId)], [socketId]);

@@ -15,7 +15,7 @@ export function createPresence(deps: {
 }) {
   const ttl = deps.matesTtlMs ?? 5_000;
   const mates = new Map<string, { ids: string[]; until: number }>();
-  // Every call start and end announces both parties: remember mates briefly rather than query each time.
+  // Every call start and end announces its participants: remember mates briefly rather than query each time.
   const matesOf = (userId: string): string[] => {
     const now = Date.now();
     const cached = mates.get(userId);
@@ -31,9 +31,10 @@ export function createPresence(deps: {
   };
   return {
     statusOf,
-    /** Tells the user's circle-mates their status, except `counterpart`, who learns it from the call itself. */
-    async announce(userId: string, counterpart?: string): Promise<void> {
-      const to = counterpart ? matesOf(userId).filter((id) => id !== counterpart) : matesOf(userId);
+    /** Tells the user's circle-mates their status, except `skip` (the call's own people), who learn it from the call itself. */
+    async announce(userId: string, skip: string | string[] = []): Promise<void> {
+      const except = Array.isArray(skip) ? skip : [skip];
+      const to = matesOf(userId).filter((id) => !except.includes(id));
       deps.delivery.toUser(to, 'presence', {
         userId,
         status: await statusOf(userId),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientEventNames, type Ack } from '../../shared/protocol/signaling.ts';
+import { randomUUID } from 'node:crypto';
+import { MAX_PARTICIPANTS, clientEventNames, type Ack } from '../../shared/protocol/signaling.ts';
 import { createMemoryRateLimiter } from '../auth/rate-limit.ts';
 import { fakeSdp, startHarness, type Client, type Harness } from '../testing/harness.ts';
 
@@ -124,6 +125,67 @@ describe('fuzzing every client event', () => {
     expect(ack).toMatchObject({ ok: true });
     expect((await bob.next<{ from: string }>('call-offer')).from).toBe(fresh.userId);
     expect((await h.get('/api/me', fresh.tokens.accessToken)).status).toBe(200);
+  }, 60_000);
+
+  it('call-invite and call-join: well-formed but wrong payloads from members and strangers never invite a stranger, overfill a call or break it', async () => {
+    const rand = rng(20260530);
+    await h.addUser('carol', ['Team']);
+    await h.addUser('dave', ['Team']);
+    await h.addUser('mallory', ['Elsewhere']);
+    const [a, b, carol, dave, mallory] = await Promise.all(
+      ['alice', 'bob', 'carol', 'dave', 'mallory'].map((name) => h.connect(name)),
+    );
+    const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)]!;
+    // carol and dave are in a call (alice and bob may still ring from the test above).
+    const id = (await carol!.send('call-offer', { offer: fakeSdp('offer'), to: dave!.userId })) as {
+      callId: string;
+    };
+    await dave!.next('call-offer');
+    await dave!.send('call-answer', {
+      answer: fakeSdp('answer'),
+      to: carol!.userId,
+      callId: id.callId,
+    });
+    const people = [a!, b!, carol!, dave!, mallory!];
+    const callIds = [id.callId, randomUUID(), 'short', 'not a valid id!'];
+    const acks: Ack[] = [];
+    for (let i = 0; i < 600; i++) {
+      const from = pick(people);
+      const event = pick(['call-invite', 'call-join']);
+      const to: unknown = pick([...people.map((p) => p.userId), 'nobody', 42, null]);
+      // Now and then one of the two is missing.
+      const payload = pick([{ to, callId: pick(callIds) }, { to }, { callId: pick(callIds) }]);
+      acks.push(await from.send(event, payload));
+    }
+    const codes = new Set(acks.flatMap((ack) => (ack.ok ? [] : [ack.error.code])));
+    expect(codes.has('internal')).toBe(false);
+    // Some were right by chance (carol or dave ringing a circle-mate in, who joins).
+    expect(acks.some((ack) => ack.ok)).toBe(true);
+    expect(codes).toContain('invalid-payload');
+    expect(codes).toContain('not-in-call');
+    // mallory shares no circle with anyone: nobody could invite her, and she reached nobody.
+    expect(mallory!.received('call-invite')).toEqual([]);
+    for (const p of people) {
+      for (const list of p.received('call-participants') as {
+        participants: { userId: string }[];
+      }[]) {
+        const ids = list.participants.map((x) => x.userId);
+        expect(ids.length).toBeLessThanOrEqual(MAX_PARTICIPANTS);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids).not.toContain(mallory!.userId);
+      }
+    }
+    // The call between carol and dave still carries its messages.
+    await carol!.send('call-renegotiate', {
+      to: dave!.userId,
+      callId: id.callId,
+      description: fakeSdp('offer'),
+    });
+    expect(await dave!.next('call-renegotiate')).toMatchObject({
+      from: carol!.userId,
+      callId: id.callId,
+    });
+    for (const p of people) p.socket.disconnect();
   }, 60_000);
 
   it('rate-limits a flooding socket with an error answer', async () => {

@@ -82,6 +82,18 @@ export const clientEvents = {
    * resumes while the media never stopped; until then it is pending and blocks no one.
    */
   'call-resume': z.object({ ...to, ...callId }),
+  /**
+   * Meetings (an addition: a 1:1 call never needs it). A joined participant rings a circle-mate
+   * of theirs into the call; the ack says the invitee's devices ring. Busy, declined and missed
+   * come back to the inviter as call-busy, call-decline and call-missed from that invitee.
+   */
+  'call-invite': z.object({ ...to, ...callId }),
+  /**
+   * The invitee takes the call (`to`: the inviter). The ack says it is in; every other joined
+   * participant learns it from call-participants, and the joiner offers to each of them
+   * (call-renegotiate keyed by call id and peer).
+   */
+  'call-join': z.object({ ...to, ...callId }),
   /** A fresh access token for a live socket, so it outlives the token it connected with. */
   'auth-renew': z.object({ token: z.string().min(1).max(4_096) }),
 } as const;
@@ -100,12 +112,31 @@ export const callErrorCodeSchema = z.enum([
   'not-in-call',
   'rate-limited',
   'caller-busy',
+  'meeting-full',
   'unknown-event',
   'internal',
 ]);
 export type CallErrorCode = z.infer<typeof callErrorCodeSchema>;
 
 const from = { from: userIdSchema };
+
+/** The most people in one meeting: a full mesh, every participant sends to every other. */
+export const MAX_PARTICIPANTS = 4;
+
+export const participantSchema = z.object({
+  userId: userIdSchema,
+  displayName: z.string().max(LIMITS.displayNameChars),
+  /** Ringing: invited, not answered yet. Joined: in the call (media with every other joined one). */
+  state: z.enum(['ringing', 'joined']),
+  /**
+   * When they last joined (server clock, ms). A new value means a new connection: they came
+   * back (after a crash, on another device), so the others drop their old session with them
+   * and take the new offer.
+   */
+  joinedAt: z.number().int().nonnegative().optional(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+const participants = { participants: z.array(participantSchema).max(MAX_PARTICIPANTS) };
 
 /** What the server sends. */
 export const serverEvents = {
@@ -127,6 +158,18 @@ export const serverEvents = {
   'call-busy': z.object({ ...from, ...callId }),
   /** To both parties: nobody answered within the ring timeout. */
   'call-missed': z.object({ ...callId, peer: userIdSchema }),
+  /** To every device of an invitee: a participant rings them into a meeting (see call-invite). */
+  'call-invite': z.object({
+    ...from,
+    ...callId,
+    fromName: z.string().max(LIMITS.displayNameChars),
+    ...participants,
+  }),
+  /**
+   * To every joined participant whenever the meeting's people change (joined, ringing, left).
+   * A participant who leaves also sends end-call to the others, so a 1:1 never depends on this.
+   */
+  'call-participants': z.object({ ...callId, ...participants }),
   /** To the callee's other devices once one of them answered. */
   'call-answered-elsewhere': z.object({ ...callId }),
   /** A refused message; it reached no one else. */

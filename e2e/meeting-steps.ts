@@ -1,0 +1,32 @@
+/** Steps the meeting specs share: add someone from the in-call dialog, check the full mesh. */
+import type { Advisor } from './host/advisor.ts';
+import { videoInfo, waitForDecodedFrames } from './media.ts';
+
+const name = (advisor: Advisor) =>
+  `${advisor.username.charAt(0).toUpperCase()}${advisor.username.slice(1)} Tester`;
+
+/** `inviter` adds `invitee` from the in-call dialog; the invitee's app rings and they answer. */
+export async function addToMeeting(inviter: Advisor, invitee: Advisor): Promise<void> {
+  await inviter.page.getByRole('button', { name: 'Add people' }).click();
+  const dialog = inviter.page.getByRole('dialog', { name: 'Add people' });
+  await dialog.getByRole('button', { name: `Add ${name(invitee)}` }).click();
+  const ringing = invitee.page.getByRole('dialog', {
+    name: new RegExp(`^Incoming call from ${name(inviter)}`),
+  });
+  await ringing.getByRole('button', { name: 'Answer' }).click();
+}
+
+/** Every advisor decodes every other advisor's camera (frames arriving, not a rate). */
+export async function everyoneSeesEveryone(advisors: Advisor[]): Promise<void> {
+  for (const viewer of advisors) {
+    for (const other of advisors) {
+      if (other !== viewer) await waitForDecodedFrames(viewer.page, `${name(other)}'s video`, 5);
+    }
+  }
+}
+
+/** Frames of `label` at `viewer` keep arriving: more now than a moment ago. */
+export async function framesKeepArriving(viewer: Advisor, label: string): Promise<void> {
+  const before = (await videoInfo(viewer.page, label))?.frames ?? 0;
+  await waitForDecodedFrames(viewer.page, label, before + 5);
+}

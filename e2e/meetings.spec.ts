@@ -1,0 +1,98 @@
+/**
+ * Meetings of up to four: real Chromium pages, real WebRTC in a full mesh, the real server.
+ * Assertions are outcomes that do not depend on machine load: frames keep arriving, a message
+ * arrived, a tile is there. Rates belong in `npm run bench:meeting`.
+ */
+import { averyCallsBlake, expect, test } from './fixtures.ts';
+import { addToMeeting, everyoneSeesEveryone, framesKeepArriving } from './meeting-steps.ts';
+
+test.describe('meetings', () => {
+  // Four Chromium pages on two cores: give invitees time to answer before the ring times out.
+  test.use({ serverConfig: { ringTimeoutMs: 30_000 } });
+
+  test('three, then four in one meeting; a fifth refused; one leaves and the rest go on', async ({
+    app,
+  }) => {
+    test.setTimeout(180_000);
+    const [avery, blake, casey, drew, erin] = await Promise.all(
+      ['avery', 'blake', 'casey', 'drew', 'erin'].map((u) => app.launch(u, { signedIn: true })),
+    );
+    if (!avery || !blake || !casey || !drew || !erin) throw new Error('not launched');
+    await averyCallsBlake(avery, blake);
+    await everyoneSeesEveryone([avery, blake]);
+
+    await avery.page.getByRole('button', { name: 'Add people' }).click();
+    const ringCasey = casey.page.getByRole('dialog', { name: /^Incoming call from Avery Tester/ });
+    await avery.page
+      .getByRole('dialog', { name: 'Add people' })
+      .getByRole('button', { name: 'Add Casey Tester' })
+      .click();
+    // The invitation says who else is in the meeting.
+    await expect(ringCasey).toHaveAccessibleName(
+      'Incoming call from Avery Tester with Blake Tester',
+    );
+    await ringCasey.getByRole('button', { name: 'Answer' }).click();
+    await everyoneSeesEveryone([avery, blake, casey]);
+    await expect(blake.page.getByRole('region', { name: 'Participants' })).toContainText(
+      'Casey Tester',
+    );
+
+    // Anyone in the meeting may add someone: Blake adds Drew.
+    await addToMeeting(blake, drew);
+    await everyoneSeesEveryone([avery, blake, casey, drew]);
+
+    // A fifth is refused by the server, in plain words; the meeting goes on.
+    await casey.page.getByRole('button', { name: 'Add people' }).click();
+    await casey.page
+      .getByRole('dialog', { name: 'Add people' })
+      .getByRole('button', { name: 'Add Erin Tester' })
+      .click();
+    await expect(casey.page.getByText('This meeting is full (4 people).')).toBeVisible();
+    await expect(erin.page.getByRole('dialog', { name: /Incoming call/ })).toHaveCount(0);
+
+    // Casey leaves: the other three go on, and are told.
+    await casey.page.getByRole('button', { name: 'Hang up' }).click();
+    for (const stayer of [avery, blake, drew]) {
+      await expect(stayer.page.getByText('Casey Tester left the call.')).toBeVisible();
+      await expect(stayer.page.getByLabel("Casey Tester's video")).toHaveCount(0);
+    }
+    await framesKeepArriving(avery, "Drew Tester's video");
+    await framesKeepArriving(drew, "Blake Tester's video");
+
+    // Down to two: a normal call, which ends for both when one hangs up.
+    await drew.page.getByRole('button', { name: 'Hang up' }).click();
+    await framesKeepArriving(avery, "Blake Tester's video");
+    await blake.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect(avery.page.getByText('Blake Tester ended the call.')).toBeVisible();
+  });
+});
+
+test.describe('invitations that are not taken', () => {
+  test('declined and missed invitations are reported to the inviter; the meeting goes on', async ({
+    app,
+  }) => {
+    const [avery, blake, casey] = await Promise.all(
+      ['avery', 'blake', 'casey'].map((u) => app.launch(u, { signedIn: true })),
+    );
+    if (!avery || !blake || !casey) throw new Error('not launched');
+    await averyCallsBlake(avery, blake);
+    await everyoneSeesEveryone([avery, blake]);
+
+    await avery.page.getByRole('button', { name: 'Add people' }).click();
+    await avery.page.getByRole('button', { name: 'Add Casey Tester' }).click();
+    await casey.page
+      .getByRole('dialog', { name: /^Incoming call from Avery Tester/ })
+      .getByRole('button', { name: 'Decline' })
+      .click();
+    await expect(avery.page.getByText('Casey Tester declined to join.')).toBeVisible();
+    await framesKeepArriving(avery, "Blake Tester's video");
+
+    await avery.page.getByRole('button', { name: 'Add people' }).click();
+    await avery.page.getByRole('button', { name: 'Add Casey Tester' }).click();
+    // Nobody answers within the ring timeout (8 s in the test server).
+    await expect(avery.page.getByText('Casey Tester did not answer.')).toBeVisible({
+      timeout: 20_000,
+    });
+    await framesKeepArriving(blake, "Avery Tester's video");
+  });
+});

@@ -1,0 +1,49 @@
+import type { RemoteParticipant } from '../call/types.ts';
+import { VideoView } from './video-view.tsx';
+
+/**
+ * One person's camera tile: their video (which also plays their voice), their name, whether
+ * they speak now, and their mute/camera state in words (announced when it changes).
+ */
+export function ParticipantTile({
+  person,
+  speakerId,
+  active,
+  small = false,
+}: {
+  person: RemoteParticipant;
+  speakerId: string | null;
+  active: boolean;
+  small?: boolean;
+}) {
+  const name = person.displayName;
+  const classes = ['tile', small ? 'small' : '', person.speaking ? 'speaking' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <figure className={classes} aria-label={name}>
+      {person.camera ? (
+        <VideoView
+          stream={person.camera}
+          label={`${name}'s video`}
+          className="tile-video"
+          sinkId={speakerId}
+        />
+      ) : (
+        <div className="tile-video placeholder">
+          <p>{active ? `Waiting for ${name}'s video…` : `Connecting to ${name}…`}</p>
+        </div>
+      )}
+      <figcaption>
+        <span className="tile-name">{name}</span>
+        {person.speaking && <span className="tile-speaking">speaking</span>}
+        {person.connection === 'reconnecting' && <span>reconnecting…</span>}
+      </figcaption>
+      {/* Always there, so a screen reader hears the change when they mute. */}
+      <ul className="peer-state" aria-live="polite">
+        {person.muted && <li>{name} is muted</li>}
+        {person.cameraOff && <li>{name}&apos;s camera is off</li>}
+      </ul>
+    </figure>
+  );
+}

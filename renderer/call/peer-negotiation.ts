@@ -1,0 +1,143 @@
+/**
+ * Perfect negotiation for one RTCPeerConnection (the W3C pattern): either side may offer when
+ * its media changes (a screen track, an ICE restart); on glare the polite side rolls back. Who is
+ * polite follows from the two user ids, so both sides agree without asking. The very first
+ * offer/answer of a 1:1 call travel as the seed's call-offer/call-answer; every other description
+ * goes through `sendDescription` (call-renegotiate, keyed by call id and peer).
+ *
+ * No negotiation without a change: negotiationneeded before the first exchange completes is
+ * covered by that exchange (the browser fires it again once stable if anything is still missing),
+ * and afterwards an offer is made only when a transceiver really differs from what was agreed.
+ */
+export interface Negotiation {
+  /** The first offer of this pair (tracks are on their transceivers already). */
+  createOffer(): Promise<RTCSessionDescriptionInit>;
+  /** Applies a remote description; for an offer, returns the answer (also sent unless `reply` is false). */
+  applyRemote(
+    description: RTCSessionDescriptionInit,
+    reply: boolean,
+  ): Promise<RTCSessionDescriptionInit | null>;
+  addCandidate(candidate: RTCIceCandidateInit): Promise<void>;
+  /** Signaling came back while our offer waited for its answer: send it again. */
+  resendPendingOffer(): void;
+  established(): boolean;
+  close(): void;
+}
+
+export function createNegotiation(
+  pc: RTCPeerConnection,
+  options: {
+    polite: boolean;
+    sendDescription: (description: RTCSessionDescriptionInit) => void;
+    /** After setRemoteDescription(offer), before the answer: put our tracks on its transceivers. */
+    beforeAnswer: () => void;
+  },
+): Negotiation {
+  let established = false;
+  let makingOffer = false;
+  let ignoreOffer = false;
+  let missed = false;
+  let closed = false;
+  let queuedCandidates: RTCIceCandidateInit[] = [];
+
+  /** Something the last exchange did not cover: a new transceiver or a direction change. */
+  const changed = (): boolean =>
+    pc
+      .getTransceivers()
+      .some(
+        (t) =>
+          t.currentDirection !== 'stopped' &&
+          (t.mid === null || (t.currentDirection !== null && t.currentDirection !== t.direction)),
+      );
+
+  async function offer(): Promise<void> {
+    if (closed) return;
+    if (!established || pc.signalingState !== 'stable') {
+      missed = true;
+      return;
+    }
+    missed = false;
+    try {
+      makingOffer = true;
+      await pc.setLocalDescription();
+      if (pc.localDescription) options.sendDescription(pc.localDescription.toJSON());
+    } catch {
+      // A glare rollback interrupted us; negotiationneeded fires again when it matters.
+    } finally {
+      makingOffer = false;
+    }
+  }
+  pc.onnegotiationneeded = () => {
+    void offer();
+  };
+
+  function settle(): void {
+    if (pc.signalingState !== 'stable') return;
+    established = true;
+    if (missed && changed()) void offer();
+    else missed = false;
+  }
+
+  async function flush(): Promise<void> {
+    const queued = queuedCandidates;
+    queuedCandidates = [];
+    for (const candidate of queued) await pc.addIceCandidate(candidate).catch(() => undefined);
+  }
+
+  return {
+    async createOffer() {
+      makingOffer = true;
+      try {
+        await pc.setLocalDescription(await pc.createOffer());
+      } finally {
+        makingOffer = false;
+      }
+      const local = pc.localDescription;
+      if (!local) throw new Error('No local description was set.');
+      return local.toJSON();
+    },
+
+    async applyRemote(description, reply) {
+      const collision =
+        description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
+      ignoreOffer = !options.polite && collision;
+      if (ignoreOffer) return null;
+      await pc.setRemoteDescription(description);
+      if (description.type === 'offer') options.beforeAnswer();
+      await flush();
+      let answer: RTCSessionDescriptionInit | null = null;
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        answer = pc.localDescription?.toJSON() ?? null;
+        if (answer && reply) options.sendDescription(answer);
+      }
+      settle();
+      return answer;
+    },
+
+    async addCandidate(candidate) {
+      if (!pc.remoteDescription) {
+        queuedCandidates.push(candidate);
+        return;
+      }
+      try {
+        await pc.addIceCandidate(candidate);
+      } catch (error) {
+        if (!ignoreOffer) throw error;
+      }
+    },
+
+    resendPendingOffer() {
+      if (established && pc.signalingState === 'have-local-offer' && pc.localDescription) {
+        options.sendDescription(pc.localDescription.toJSON());
+      }
+    },
+
+    established: () => established,
+
+    close() {
+      closed = true;
+      pc.onnegotiationneeded = null;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * One peer session per remote participant: its own RTCPeerConnection and transceivers (voice,
+ * camera, screen, screen sound), perfect negotiation, and its own health (peer-health.ts). The
+ * first audio and the first video transceiver, in m-line order, are the voice and camera on both
+ * sides; any later one is a shared screen. So a remote track is placed by its transceiver, never
+ * by the order its events happen to arrive in.
+ */
+import { preferResolution } from './local-media.ts';
+import { createNegotiation, type Negotiation } from './peer-negotiation.ts';
+import { watchHealth, type HealthEvents } from './peer-health.ts';
+import { applySendQuality, type SendQuality } from './send-quality.ts';
+import type { PeerConnection } from './types.ts';
+
+export interface IceConfig {
+  servers: RTCIceServer[];
+  policy: RTCIceTransportPolicy;
+}
+
+export interface SessionEvents extends HealthEvents {
+  sendDescription(description: RTCSessionDescriptionInit): void;
+  sendCandidate(candidate: RTCIceCandidateInit): void;
+  onTrack(slot: 'camera' | 'screen', stream: MediaStream | null): void;
+  onConnection(connection: PeerConnection): void;
+}
+
+/** What I send to everyone: the voice and camera in one stream. */
+export interface LocalTracks {
+  stream: MediaStream;
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+}
+
+export interface PeerSession {
+  readonly peerId: string;
+  readonly pc: RTCPeerConnection;
+  /** The first offer of this pair. */
+  offer(): Promise<RTCSessionDescriptionInit>;
+  /** A description from this peer; answers an offer (returned; sent too unless `reply` is false). */
+  onDescription(
+    description: RTCSessionDescriptionInit,
+    reply?: boolean,
+  ): Promise<RTCSessionDescriptionInit | null>;
+  onCandidate(candidate: RTCIceCandidateInit): Promise<void>;
+  setLocalTracks(tracks: LocalTracks): Promise<void>;
+  /** Sends the shared screen (and its sound), or stops sending it (null). */
+  setScreen(
+    screen: { track: MediaStreamTrack; sound: MediaStreamTrack | null; stream: MediaStream } | null,
+  ): Promise<void>;
+  setIceServers(servers: RTCIceServer[]): void;
+  /** Camera resolution and rate for the meeting's size (send-quality.ts). */
+  setSendQuality(quality: SendQuality): Promise<void>;
+  resendPendingOffer(): void;
+  /** The remote voice's level now (0..1), for "who is speaking". */
+  audioLevel(): number;
+  close(): void;
+}
+
+export function createPeerSession(options: {
+  peerId: string;
+  polite: boolean;
+  ice: IceConfig;
+  local: LocalTracks;
+  events: SessionEvents;
+}): PeerSession {
+  const { events } = options;
+  let local = options.local;
+  const pc = new RTCPeerConnection({
+    iceServers: options.ice.servers,
+    iceTransportPolicy: options.ice.policy,
+    bundlePolicy: 'max-bundle',
+  });
+  const remote: Record<'camera' | 'screen', MediaStream | null> = { camera: null, screen: null };
+  let screenVideo: RTCRtpTransceiver | null = null;
+  let screenSound: RTCRtpTransceiver | null = null;
+
+  const firstOf = (kind: 'audio' | 'video'): RTCRtpTransceiver | undefined =>
+    pc.getTransceivers().find((t) => t.receiver.track.kind === kind);
+  const isCameraPair = (t: RTCRtpTransceiver): boolean =>
+    t === firstOf('audio') || t === firstOf('video');
+
+  function placeRemote(track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
+    const slot = isCameraPair(transceiver) ? 'camera' : 'screen';
+    const current = remote[slot];
+    // A repeated track event (another negotiation round) must not reset the video element.
+    if (current?.getTracks().includes(track)) return;
+    const others = current?.getTracks().filter((t) => t.kind !== track.kind) ?? [];
+    remote[slot] = new MediaStream([...others, track]);
+    events.onTrack(slot, remote[slot]);
+  }
+
+  /** The answerer's voice and camera go on the offer's first audio and video transceivers. */
+  function adoptCameraPair(): void {
+    for (const kind of ['audio', 'video'] as const) {
+      const transceiver = firstOf(kind);
+      if (!transceiver || transceiver.sender.track) continue;
+      transceiver.direction = 'sendrecv';
+      transceiver.sender.setStreams(local.stream);
+      void transceiver.sender.replaceTrack(kind === 'audio' ? local.audio : local.video);
+    }
+    const camera = firstOf('video');
+    if (camera) void preferResolution(camera.sender);
+  }
+
+  const negotiation: Negotiation = createNegotiation(pc, {
+    polite: options.polite,
+    sendDescription: (d) => {
+      events.sendDescription(d);
+    },
+    beforeAnswer: adoptCameraPair,
+  });
+
+  pc.onicecandidate = ({ candidate }) => {
+    if (candidate) events.sendCandidate(candidate.toJSON());
+  };
+  pc.ontrack = (event) => {
+    placeRemote(event.track, event.transceiver);
+  };
+  const health = watchHealth(pc, { polite: options.polite, events });
+
+  return {
+    peerId: options.peerId,
+    pc,
+
+    async offer() {
+      pc.addTransceiver(local.audio ?? 'audio', { direction: 'sendrecv', streams: [local.stream] });
+      const camera = pc.addTransceiver(local.video ?? 'video', {
+        direction: 'sendrecv',
+        streams: [local.stream],
+      });
+      await preferResolution(camera.sender);
+      return negotiation.createOffer();
+    },
+
+    onDescription: (description, reply = true) => negotiation.applyRemote(description, reply),
+    onCandidate: (candidate) => negotiation.addCandidate(candidate),
+
+    async setLocalTracks(tracks) {
+      local = tracks;
+      await firstOf('audio')?.sender.replaceTrack(tracks.audio);
+      await firstOf('video')?.sender.replaceTrack(tracks.video);
+    },
+
+    async setScreen(screen) {
+      if (!screen) {
+        for (const transceiver of [screenVideo, screenSound]) {
+          if (!transceiver) continue;
+          await transceiver.sender.replaceTrack(null);
+          transceiver.direction = 'inactive';
+        }
+        return;
+      }
+      screenVideo = await sendOn(screenVideo, screen.track, screen.stream);
+      await preferResolution(screenVideo.sender);
+      if (screen.sound) screenSound = await sendOn(screenSound, screen.sound, screen.stream);
+    },
+
+    setIceServers(servers) {
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+    },
+
+    async setSendQuality(quality) {
+      const camera = firstOf('video');
+      if (camera) await applySendQuality(camera.sender, quality);
+    },
+
+    resendPendingOffer: () => {
+      negotiation.resendPendingOffer();
+    },
+
+    audioLevel() {
+      const voice = firstOf('audio');
+      const sources = voice?.receiver.getSynchronizationSources() ?? [];
+      return sources.reduce((level, s) => Math.max(level, s.audioLevel ?? 0), 0);
+    },
+
+    close() {
+      health.stop();
+      negotiation.close();
+      pc.onicecandidate = null;
+      pc.ontrack = null;
+      pc.close();
+    },
+  };
+
+  /**
+   * Sends `track` on the transceiver a previous share left inactive, or on a new one: sharing
+   * again reuses it, so a second share needs no new m-line.
+   */
+  async function sendOn(
+    transceiver: RTCRtpTransceiver | null,
+    track: MediaStreamTrack,
+    stream: MediaStream,
+  ): Promise<RTCRtpTransceiver> {
+    if (!transceiver) return pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    await transceiver.sender.replaceTrack(track);
+    transceiver.sender.setStreams(stream);
+    transceiver.direction = 'sendonly';
+    return transceiver;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Leaving a call: a hang-up (end-call), a socket that went away (at once when it was the only
+ * joined one, else after the reconnect grace), and a ring that timed out. The call goes on while
+ * two people remain and one of them is joined; otherwise it ends for everyone (see callGoesOn).
+ * Timer jobs arrive here as strings (call-rules.ts), on whichever node is alive when they fall due.
+ */
+import {
+  change,
+  findCall,
+  graceJob,
+  mustChange,
+  requireParties,
+  requireSpeaker,
+  settle,
+  tellInviter,
+  tellLeft,
+  without,
+  type CallContext,
+  type Handler,
+} from './call-rules.ts';
+import type { HeldCandidates } from './held-candidates.ts';
+import { joinedOf, participantOf, speaksIn } from './registry.ts';
+
+export function departures(ctx: CallContext, held: HeldCandidates) {
+  const { registry, delivery, log } = ctx;
+
+  /** The sender leaves the call; `to` is any other participant (the seed's other party). */
+  const end: Handler<'end-call'> = async (sender, payload) => {
+    const found = await findCall(ctx, sender, payload.to, payload.callId);
+    const result = await mustChange(ctx, found, (call) => {
+      const { me } = requireParties(call, sender, payload.to, true);
+      requireSpeaker(call, me, sender);
+      return without(call, sender.userId);
+    });
+    const id = result.after.id;
+    tellLeft(ctx, result, sender.userId, payload.reason);
+    // A ringing participant's hang-up is a refusal from every one of their devices.
+    if (participantOf(result.before, sender.userId)?.state === 'ringing') {
+      delivery.toUser(sender.userId, 'call-answered-elsewhere', { callId: id }, sender.socketId);
+    }
+    await settle(ctx, result, 'hung-up');
+    return id;
+  };
+
+  /**
+   * A socket left (or the node it was on died, see server/cluster/node-liveness.ts). If it spoke
+   * for the only joined participant (a caller whose callee still rings), the call is cancelled
+   * now; otherwise its participant leaves after the grace period unless they resume first.
+   */
+  async function disconnected(gone: { userId: string; socketId: string }): Promise<void> {
+    held.drop(gone.socketId);
+    // A pending resume from a socket that left must not bind a dead socket into a call. Dropped
+    // first: a partner's addResumed either ran before (then the call is found below) or fails.
+    await registry.dropClaim(gone.userId, gone.socketId);
+    const call = await registry.callOfSocket(gone.userId, gone.socketId);
+    if (!call) return;
+    const result = await change(ctx, call, (c) =>
+      speaksIn(c, gone.userId, gone.socketId) && joinedOf(c).length === 1
+        ? without(c, gone.userId)
+        : undefined,
+    );
+    if (result && result !== 'busy') {
+      for (const p of result.after.participants) {
+        delivery.toUser(p.userId, 'call-cancel', { from: gone.userId, callId: call.id });
+      }
+      await settle(ctx, result, 'caller-left');
+      return;
+    }
+    // The grace timer checks again when it fires: setting it for a call that changed is harmless.
+    await ctx.timers.set(graceJob(call.id, gone.userId, gone.socketId), ctx.disconnectGraceMs);
+  }
+
+  /** The grace ran out and the socket still speaks for them: they leave as by a hang-up. */
+  async function graceOver(callId: string, userId: string, socketId: string): Promise<void> {
+    const call = await registry.get(callId);
+    if (!call) return;
+    const step = (c: typeof call) =>
+      speaksIn(c, userId, socketId) ? without(c, userId) : undefined;
+    const result = await change(ctx, call, step);
+    if (!result || result === 'busy') return;
+    tellLeft(ctx, result, userId);
+    await settle(ctx, result, 'party-left');
+  }
+
+  /**
+   * Nobody answered `userId` in time: they are out of the call. The inviter (and, if that ended
+   * the call, whoever remained) hears call-missed for them; their devices hear it for the inviter.
+   * Jobs set before meetings name no user: then everyone still ringing is missed.
+   */
+  async function ringOver(callId: string, userId: string): Promise<void> {
+    const first = await registry.get(callId);
+    const ringing = first?.participants.filter((p) => p.state === 'ringing') ?? [];
+    for (const invitee of userId ? [userId] : ringing.map((p) => p.userId)) {
+      const call = await registry.get(callId);
+      if (!call) return;
+      const result = await change(ctx, call, (c) =>
+        participantOf(c, invitee)?.state === 'ringing' ? without(c, invitee) : undefined,
+      );
+      if (!result || result === 'busy') continue;
+      const inviter = participantOf(result.before, invitee)?.invitedBy ?? null;
+      tellInviter(ctx, result, inviter, 'call-missed', { callId, peer: invitee });
+      delivery.toUser(invitee, 'call-missed', { callId, peer: inviter ?? invitee });
+      await settle(ctx, result, 'missed');
+    }
+  }
+
+  async function onTimer(job: string): Promise<void> {
+    const [kind, callId = '', userId = '', socketId = ''] = job.split(':');
+    try {
+      if (kind === 'ring') await ringOver(callId, userId);
+      else if (kind === 'grace') await graceOver(callId, userId, socketId);
+    } catch (error) {
+      log('call.timer-error', { kind, callId, error: (error as Error).name });
+    }
+  }
+
+  return { end, disconnected, onTimer };
+}
