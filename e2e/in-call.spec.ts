@@ -111,7 +111,7 @@ test.describe('in a call', () => {
     const screen = await waitForDecodedFrames(blake.page, "Avery Tester's screen", 5, 1280);
     expect(screen.width).toBeGreaterThanOrEqual(1280);
     // The camera still arrives beside the screen.
-    expect(await framesDuring(blake.page, "Avery Tester's camera", 1_000)).toBeGreaterThan(5);
+    expect(await framesDuring(blake.page, "Avery Tester's video", 1_000)).toBeGreaterThan(5);
     await blake.page.screenshot({ path: testInfo.outputPath('remote-screen.png') });
 
     await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
@@ -140,7 +140,7 @@ test.describe('in a call', () => {
       blake.page.evaluate(() =>
         ['screen', 'camera'].map((what) => {
           const video = document.querySelector<HTMLVideoElement>(
-            `video[aria-label="Avery Tester's ${what}"]`,
+            `video[aria-label="Avery Tester's ${what === 'camera' ? 'video' : what}"]`,
           );
           return (video?.srcObject as MediaStream | null)
             ?.getTracks()

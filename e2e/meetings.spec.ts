@@ -65,6 +65,30 @@ test.describe('meetings', () => {
     await blake.page.getByRole('button', { name: 'Hang up' }).click();
     await expect(avery.page.getByText('Blake Tester ended the call.')).toBeVisible();
   });
+
+  test('one crashes, comes back within the grace and rejoins; the others never stopped', async ({
+    app,
+  }) => {
+    test.setTimeout(180_000);
+    const [avery, blake, casey] = await Promise.all(
+      ['avery', 'blake', 'casey'].map((u) => app.launch(u, { signedIn: true })),
+    );
+    if (!avery || !blake || !casey) throw new Error('not launched');
+    await averyCallsBlake(avery, blake);
+    await addToMeeting(avery, casey);
+    await everyoneSeesEveryone([avery, blake, casey]);
+
+    await casey.close(); // the app dies: window, services and socket at once
+    await framesKeepArriving(avery, "Blake Tester's video");
+    const again = await app.launch('casey', { signedIn: true });
+    // The server rings the returning app into its meeting.
+    await again.page
+      .getByRole('dialog', { name: /^Incoming call from (Avery|Blake) Tester with/ })
+      .getByRole('button', { name: 'Answer' })
+      .click();
+    await everyoneSeesEveryone([avery, blake, again]);
+    await framesKeepArriving(blake, "Avery Tester's video");
+  });
 });
 
 test.describe('invitations that are not taken', () => {

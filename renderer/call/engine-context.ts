@@ -59,11 +59,18 @@ export interface EngineContext {
   sendToAll(event: CallEvent, body: Record<string, unknown>): void;
   /** Makes (or finds) the session with a joined participant, with my current tracks. */
   openPeer(peerId: string): Promise<ReturnType<MeetingPeers['open']>>;
+  /**
+   * A candidate from a participant: to their session, or kept until it exists (a caller's
+   * candidates arrive while we still ring; over a relay-only path they are the only way).
+   */
+  addCandidate(peerId: string, candidate: RTCIceCandidateInit): Promise<void>;
   /** What I share now goes to every session, and to every session made later. */
   shareScreen(screen: SharedScreen): Promise<void>;
   /** Drops one participant's session and tiles; the call ends when nobody is left. */
   dropPeer(peerId: string, notice?: string): void;
   end(kind: CallOutcomeKind, message: string): Promise<void>;
+  /** Leaves no trace of a call that never started here (declined, answered elsewhere). */
+  forget(): void;
 }
 
 export function createEngineContext(options: CallEngineOptions): EngineContext {
@@ -74,6 +81,7 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
   let iceCache: { config: IceConfig; until: number } | null = null;
   let iceTimer: ReturnType<typeof setTimeout> | undefined;
   const onEnd: EngineContext['onEnd'] = [];
+  const earlyCandidates = new Map<string, RTCIceCandidateInit[]>();
 
   const dispatch = (action: CallAction): void => {
     const next = reduce(snapshot, action);
@@ -208,7 +216,21 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
     async openPeer(peerId) {
       const tracks = devices.tracks();
       if (!tracks) throw new Error('The camera and microphone are not open.');
-      return peers.open(peerId, tracks, await context.ice());
+      const session = peers.open(peerId, tracks, await context.ice());
+      const early = earlyCandidates.get(peerId) ?? [];
+      earlyCandidates.delete(peerId);
+      for (const candidate of early) await session.onCandidate(candidate).catch(() => undefined);
+      return session;
+    },
+    async addCandidate(peerId, candidate) {
+      const session = peers.get(peerId);
+      if (session) {
+        await session.onCandidate(candidate).catch(() => undefined);
+        return;
+      }
+      const queued = earlyCandidates.get(peerId) ?? [];
+      // Bounded: a peer that never opens a session cannot grow this without end.
+      if (queued.length < 64) earlyCandidates.set(peerId, [...queued, candidate]);
     },
     async shareScreen(screen) {
       sharedScreen = screen;
@@ -219,6 +241,12 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
       dispatch({ type: 'left', id: peerId, ...(notice ? { notice } : {}) });
       peers.fitTo(joinedOthers(snapshot).length + 1);
     },
+    forget() {
+      peers.closeAll();
+      devices.close();
+      earlyCandidates.clear();
+      dispatch({ type: 'reset' });
+    },
     async end(kind, message) {
       const callId = snapshot.callId;
       channel.drop(
@@ -226,6 +254,7 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
       );
       peers.closeAll();
       devices.close();
+      earlyCandidates.clear();
       sharedScreen = null;
       clearTimeout(iceTimer);
       dispatch({ type: 'ended', kind, message });

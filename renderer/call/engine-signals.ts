@@ -113,10 +113,7 @@ export function createSignalHandlers(
     },
     'ice-candidate': async (p) => {
       if (!context.isCurrent(p.callId)) return;
-      await context.peers
-        .get(p.from)
-        ?.onCandidate(p.candidate)
-        .catch(() => undefined);
+      await context.addCandidate(p.from, p.candidate);
     },
     'call-renegotiate': async (p) => {
       if (!context.isCurrent(p.callId) || !inCall(state())) return;
@@ -167,9 +164,7 @@ export function createSignalHandlers(
     },
     'call-answered-elsewhere': (p) => {
       if (!context.isCurrent(p.callId)) return;
-      context.peers.closeAll();
-      context.devices.close();
-      dispatch({ type: 'reset' });
+      context.forget();
     },
     'end-call': async (p) => {
       if (!context.isCurrent(p.callId)) return;
@@ -179,6 +174,8 @@ export function createSignalHandlers(
         await context.end('cancelled', `${name} cancelled the call.`);
         return;
       }
+      // Someone we already let go (their media was lost): the server only now says they left.
+      if (!participant(s, p.from)) return;
       if (joinedOthers(s).length > 1 || (s.participants.length > 1 && s.phase !== 'outgoing')) {
         context.dropPeer(p.from, `${name} left the call.`);
         return;

@@ -87,9 +87,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     if (!context.isCurrent(callId)) return;
     if (ack && !ack.ok && ack.error.code === 'not-in-call') {
       // Answered on another device a moment earlier.
-      context.peers.closeAll();
-      devices.close();
-      dispatch({ type: 'reset' });
+      context.forget();
       return;
     }
     if (!ack?.ok) {
@@ -187,7 +185,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     async decline() {
       const { phase, peer, callId } = state();
       if (phase !== 'incoming' || !peer || !callId) return;
-      dispatch({ type: 'reset' });
+      context.forget();
       await context.channel.send({ event: 'call-decline', payload: { to: peer.id, callId } });
     },
 

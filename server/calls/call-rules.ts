@@ -146,6 +146,7 @@ export const participantsView = (ctx: CallContext, call: CallRecord): Participan
     userId: p.userId,
     displayName: ctx.store.userById(p.userId)?.displayName ?? '',
     state: p.state,
+    ...(p.joinedAt === undefined ? {} : { joinedAt: p.joinedAt }),
   }));
 
 /** A stored change: the call before, the call after (its remaining people, when it ended). */

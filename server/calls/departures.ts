@@ -19,6 +19,7 @@ import {
   type Handler,
 } from './call-rules.ts';
 import type { HeldCandidates } from './held-candidates.ts';
+import { markAway, ringToRejoin } from './rejoin.ts';
 import { joinedOf, participantOf, speaksIn } from './registry.ts';
 
 export function departures(ctx: CallContext, held: HeldCandidates) {
@@ -66,7 +67,9 @@ export function departures(ctx: CallContext, held: HeldCandidates) {
       await settle(ctx, result, 'caller-left');
       return;
     }
-    // The grace timer checks again when it fires: setting it for a call that changed is harmless.
+    // Away: a new device of theirs may rejoin (rejoin.ts). The grace timer checks again when it
+    // fires: setting it for a call that changed is harmless.
+    await markAway(ctx, call, gone);
     await ctx.timers.set(graceJob(call.id, gone.userId, gone.socketId), ctx.disconnectGraceMs);
   }
 
@@ -79,6 +82,8 @@ export function departures(ctx: CallContext, held: HeldCandidates) {
     const result = await change(ctx, call, step);
     if (!result || result === 'busy') return;
     tellLeft(ctx, result, userId);
+    // A device of theirs that was rung to rejoin (rejoin.ts) stops ringing.
+    delivery.toUser(userId, 'call-cancel', { from: userId, callId });
     await settle(ctx, result, 'party-left');
   }
 
@@ -109,6 +114,7 @@ export function departures(ctx: CallContext, held: HeldCandidates) {
     try {
       if (kind === 'ring') await ringOver(callId, userId);
       else if (kind === 'grace') await graceOver(callId, userId, socketId);
+      else if (kind === 'rering') await ringToRejoin(ctx, callId, userId);
     } catch (error) {
       log('call.timer-error', { kind, callId, error: (error as Error).name });
     }

@@ -13,6 +13,7 @@ import { Refusal } from '../realtime/refusal.ts';
 import {
   change,
   findCall,
+  graceJob,
   mustChange,
   participantsView,
   reportBusy,
@@ -102,16 +103,26 @@ export function meetingHandlers(ctx: CallContext) {
   const join: Handler<'call-join'> = async (sender, { to, callId }) => {
     const found = await findCall(ctx, sender, to, callId);
     const result = await mustChange(ctx, found, (call) => {
-      const state = participantOf(call, sender.userId)?.state;
-      if (state !== 'ringing') {
+      const me = participantOf(call, sender.userId);
+      // Ringing, or joined but away (their app crashed; this is its return, see rejoin.ts).
+      if (me?.state !== 'ringing' && !me?.away) {
         throw new Refusal(
           'not-in-call',
-          state === 'joined' ? 'You joined this call on another device.' : 'You were not invited.',
+          me ? 'You joined this call on another device.' : 'You were not invited.',
           call.id,
         );
       }
-      return withParticipant(call, sender.userId, { state: 'joined', socket: sender.socketId });
+      return withParticipant(call, sender.userId, {
+        state: 'joined',
+        socket: sender.socketId,
+        joinedAt: Date.now(),
+        away: false,
+      });
     });
+    const before = participantOf(result.before, sender.userId);
+    if (before?.away && before.socket) {
+      await ctx.timers.clear(graceJob(callId, sender.userId, before.socket));
+    }
     log('call.join', { callId, by: sender.userId });
     delivery.toUser(sender.userId, 'call-answered-elsewhere', { callId }, sender.socketId);
     await settle(ctx, result, 'joined');

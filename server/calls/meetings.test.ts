@@ -97,8 +97,18 @@ describe('a meeting of three, then four', () => {
       fromName: 'Alice Tester',
       callId: id,
       participants: expect.arrayContaining([
-        { userId: alice.userId, displayName: 'Alice Tester', state: 'joined' },
-        { userId: bob.userId, displayName: 'Bob Tester', state: 'joined' },
+        {
+          userId: alice.userId,
+          displayName: 'Alice Tester',
+          state: 'joined',
+          joinedAt: expect.any(Number),
+        },
+        {
+          userId: bob.userId,
+          displayName: 'Bob Tester',
+          state: 'joined',
+          joinedAt: expect.any(Number),
+        },
         { userId: carol.userId, displayName: 'Carol Tester', state: 'ringing' },
       ]),
     });

@@ -15,6 +15,10 @@ export interface ParticipantRecord {
   state: 'ringing' | 'joined';
   /** Who rang them in (the caller, for a 1:1 callee); null for whoever started the call. */
   invitedBy: string | null;
+  /** When they last joined (ms): a new value tells the others they came back anew. */
+  joinedAt?: number;
+  /** Joined, but their socket left: the reconnect grace runs, and a new device may rejoin. */
+  away?: boolean;
 }
 
 export interface CallRecord {
@@ -83,6 +87,9 @@ export const encodeCall = (c: CallRecord): string =>
       socket: p.socket,
       state: p.state,
       invitedBy: p.invitedBy,
+      // Only when set, so a record without them (older ones too) encodes as it always did.
+      ...(p.joinedAt === undefined ? {} : { joinedAt: p.joinedAt }),
+      ...(p.away ? { away: true } : {}),
     })),
   });
 

@@ -36,7 +36,7 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
     if (me.state !== 'joined' || joinedOf(call).length < 2) {
       throw new Refusal('no-such-call', 'The call is not answered yet.', call.id);
     }
-    const next = withParticipant(call, sender.userId, { socket: sender.socketId });
+    const next = withParticipant(call, sender.userId, { socket: sender.socketId, away: false });
     if ((await registry.replace(call, next)) !== 'replaced') return undefined;
     if (me.socket) await ctx.timers.clear(graceJob(call.id, sender.userId, me.socket));
     log('call.resume', { callId: call.id, by: sender.userId, recreated: false });

@@ -48,7 +48,13 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
       id: callId,
       startedAt: Date.now(),
       participants: [
-        { userId: sender.userId, socket: sender.socketId, state: 'joined', invitedBy: null },
+        {
+          userId: sender.userId,
+          socket: sender.socketId,
+          state: 'joined',
+          invitedBy: null,
+          joinedAt: Date.now(),
+        },
         { userId: to, socket: null, state: 'ringing', invitedBy: sender.userId },
       ],
     };
@@ -86,7 +92,11 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
       if (them.state !== 'joined') {
         throw new Refusal('not-in-call', 'They have not joined this call.', call.id);
       }
-      return withParticipant(call, sender.userId, { state: 'joined', socket: sender.socketId });
+      return withParticipant(call, sender.userId, {
+        state: 'joined',
+        socket: sender.socketId,
+        joinedAt: Date.now(),
+      });
     });
     const { after } = result;
     log('call.answer', { callId: after.id, by: sender.userId });
