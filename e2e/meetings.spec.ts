@@ -77,6 +77,10 @@ test.describe('meetings', () => {
     await averyCallsBlake(avery, blake);
     await addToMeeting(avery, casey);
     await everyoneSeesEveryone([avery, blake, casey]);
+    // Who speaks shows on their tile (the fake microphone beeps).
+    await expect(
+      avery.page.getByRole('figure', { name: 'Casey Tester' }).getByText('speaking'),
+    ).toBeVisible();
 
     await casey.close(); // the app dies: window, services and socket at once
     await framesKeepArriving(avery, "Blake Tester's video");

@@ -46,10 +46,10 @@ export function createMeetingPeers(deps: {
   let people = 2;
   let speakingTimer: ReturnType<typeof setInterval> | undefined;
 
-  function pollSpeaking(): void {
-    const ids = [...sessions.values()]
-      .filter((s) => s.audioLevel() > SPEAKING_LEVEL)
-      .map((s) => s.peerId);
+  async function pollSpeaking(): Promise<void> {
+    const all = [...sessions.values()];
+    const levels = await Promise.all(all.map((s) => s.audioLevel().catch(() => 0)));
+    const ids = all.filter((_s, i) => (levels[i] ?? 0) > SPEAKING_LEVEL).map((s) => s.peerId);
     deps.dispatch({ type: 'speaking', ids });
   }
 
@@ -90,7 +90,9 @@ export function createMeetingPeers(deps: {
       },
     });
     sessions.set(peerId, session);
-    speakingTimer ??= setInterval(pollSpeaking, SPEAKING_POLL_MS);
+    speakingTimer ??= setInterval(() => {
+      void pollSpeaking();
+    }, SPEAKING_POLL_MS);
     return session;
   }
 

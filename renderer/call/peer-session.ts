@@ -51,7 +51,7 @@ export interface PeerSession {
   setSendQuality(quality: SendQuality): Promise<void>;
   resendPendingOffer(): void;
   /** The remote voice's level now (0..1), for "who is speaking". */
-  audioLevel(): number;
+  audioLevel(): Promise<number>;
   close(): void;
 }
 
@@ -167,10 +167,15 @@ export function createPeerSession(options: {
       negotiation.resendPendingOffer();
     },
 
-    audioLevel() {
+    async audioLevel() {
       const voice = firstOf('audio');
-      const sources = voice?.receiver.getSynchronizationSources() ?? [];
-      return sources.reduce((level, s) => Math.max(level, s.audioLevel ?? 0), 0);
+      if (!voice) return 0;
+      let level = 0;
+      // The receiver's own stats only (cheap): inbound-rtp carries the level of what arrives.
+      (await voice.receiver.getStats()).forEach((stat: { type: string; audioLevel?: number }) => {
+        if (stat.type === 'inbound-rtp') level = Math.max(level, stat.audioLevel ?? 0);
+      });
+      return level;
     },
 
     close() {
