@@ -30,3 +30,27 @@ export async function framesKeepArriving(viewer: Advisor, label: string): Promis
   const before = (await videoInfo(viewer.page, label))?.frames ?? 0;
   await waitForDecodedFrames(viewer.page, label, before + 5);
 }
+
+/** Marks the <video> elements labelled `label` now, so `waitForFreshVideo` can tell a new one. */
+export async function markVideosOld(viewer: Advisor, label: string): Promise<void> {
+  await viewer.page.evaluate((name) => {
+    for (const video of document.querySelectorAll('video')) {
+      if (video.getAttribute('aria-label') === name) video.dataset.old = 'yes';
+    }
+  }, label);
+}
+
+/** Waits for a <video> labelled `label` that was not there when marked, decoding frames. */
+export async function waitForFreshVideo(viewer: Advisor, label: string): Promise<void> {
+  await viewer.page.waitForFunction(
+    (name) =>
+      [...document.querySelectorAll('video')].some(
+        (v) =>
+          v.getAttribute('aria-label') === name &&
+          v.dataset.old !== 'yes' &&
+          v.getVideoPlaybackQuality().totalVideoFrames > 5,
+      ),
+    label,
+    { timeout: 30_000 },
+  );
+}

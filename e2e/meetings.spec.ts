@@ -4,7 +4,13 @@
  * arrived, a tile is there. Rates belong in `npm run bench:meeting`.
  */
 import { averyCallsBlake, expect, test } from './fixtures.ts';
-import { addToMeeting, everyoneSeesEveryone, framesKeepArriving } from './meeting-steps.ts';
+import {
+  addToMeeting,
+  everyoneSeesEveryone,
+  framesKeepArriving,
+  markVideosOld,
+  waitForFreshVideo,
+} from './meeting-steps.ts';
 
 test.describe('meetings', () => {
   // Four Chromium pages on two cores: give invitees time to answer before the ring times out.
@@ -82,6 +88,7 @@ test.describe('meetings', () => {
       avery.page.getByRole('figure', { name: 'Casey Tester' }).getByText('speaking'),
     ).toBeVisible();
 
+    for (const stayer of [avery, blake]) await markVideosOld(stayer, "Casey Tester's video");
     await casey.close(); // the app dies: window, services and socket at once
     await framesKeepArriving(avery, "Blake Tester's video");
     const again = await app.launch('casey', { signedIn: true });
@@ -90,6 +97,8 @@ test.describe('meetings', () => {
       .getByRole('dialog', { name: /^Incoming call from (Avery|Blake) Tester with/ })
       .getByRole('button', { name: 'Answer' })
       .click();
+    // The others show Casey's new connection (a new video element), and Casey sees them.
+    for (const stayer of [avery, blake]) await waitForFreshVideo(stayer, "Casey Tester's video");
     await everyoneSeesEveryone([avery, blake, again]);
     await framesKeepArriving(blake, "Avery Tester's video");
   });
