@@ -4,10 +4,10 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { averyCallsBlake, expect, test } from './fixtures.ts';
+import { expect, test } from './fixtures.ts';
 import type { Advisor } from './host/advisor.ts';
 import { maxVolume, meanLuma, probeRecording, waitForDecodedFrames } from './media.ts';
-import { addToMeeting, everyoneSeesEveryone } from './meeting-steps.ts';
+import { meetingOfThree } from './meeting-steps.ts';
 
 /** Seconds each voice speaks alone in the recording. */
 const TURN_S = 4;
@@ -25,13 +25,7 @@ test.describe('meeting media', () => {
   test.use({ serverConfig: { ringTimeoutMs: 30_000 } });
   test('a screen shared in a meeting of three is seen by both others', async ({ app }) => {
     test.setTimeout(150_000);
-    const [avery, blake, casey] = await Promise.all(
-      ['avery', 'blake', 'casey'].map((u) => app.launch(u, { signedIn: true })),
-    );
-    if (!avery || !blake || !casey) throw new Error('not launched');
-    await averyCallsBlake(avery, blake);
-    await addToMeeting(avery, casey);
-    await everyoneSeesEveryone([avery, blake, casey]);
+    const { avery, blake, casey } = await meetingOfThree(app);
 
     await casey.page.getByRole('button', { name: 'Share screen' }).click();
     const picker = casey.page.getByRole('dialog', { name: 'Share your screen' });
@@ -52,14 +46,9 @@ test.describe('meeting media', () => {
     app,
   }) => {
     test.setTimeout(180_000);
-    const policy = { recording: 'consent-required' };
-    const [avery, blake, casey] = await Promise.all(
-      ['avery', 'blake', 'casey'].map((u) => app.launch(u, { signedIn: true, policy })),
-    );
-    if (!avery || !blake || !casey) throw new Error('not launched');
-    await averyCallsBlake(avery, blake);
-    await addToMeeting(avery, casey);
-    await everyoneSeesEveryone([avery, blake, casey]);
+    const { avery, blake, casey } = await meetingOfThree(app, {
+      recording: 'consent-required',
+    });
     for (const advisor of [avery, blake, casey]) await setMuted(advisor, true);
 
     await avery.page.getByRole('button', { name: 'Start recording' }).click();

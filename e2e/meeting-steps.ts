@@ -1,4 +1,5 @@
 /** Steps the meeting specs share: add someone from the in-call dialog, check the full mesh. */
+import { averyCallsBlake, type AppFactory } from './fixtures.ts';
 import type { Advisor } from './host/advisor.ts';
 import { videoInfo, waitForDecodedFrames } from './media.ts';
 
@@ -53,4 +54,23 @@ export async function waitForFreshVideo(viewer: Advisor, label: string): Promise
     label,
     { timeout: 30_000 },
   );
+}
+
+/**
+ * Avery, Blake and Casey in one meeting, everyone decoding everyone: Avery calls Blake, Blake
+ * answers, Avery adds Casey. `policy` applies to each of them.
+ */
+export async function meetingOfThree(
+  app: AppFactory,
+  policy?: unknown,
+): Promise<{ avery: Advisor; blake: Advisor; casey: Advisor }> {
+  const options = { signedIn: true, ...(policy ? { policy } : {}) };
+  const [avery, blake, casey] = await Promise.all(
+    ['avery', 'blake', 'casey'].map((u) => app.launch(u, options)),
+  );
+  if (!avery || !blake || !casey) throw new Error('not launched');
+  await averyCallsBlake(avery, blake);
+  await addToMeeting(avery, casey);
+  await everyoneSeesEveryone([avery, blake, casey]);
+  return { avery, blake, casey };
 }

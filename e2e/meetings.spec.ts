@@ -9,6 +9,7 @@ import {
   everyoneSeesEveryone,
   framesKeepArriving,
   markVideosOld,
+  meetingOfThree,
   waitForFreshVideo,
 } from './meeting-steps.ts';
 
@@ -76,13 +77,7 @@ test.describe('meetings', () => {
     app,
   }) => {
     test.setTimeout(180_000);
-    const [avery, blake, casey] = await Promise.all(
-      ['avery', 'blake', 'casey'].map((u) => app.launch(u, { signedIn: true })),
-    );
-    if (!avery || !blake || !casey) throw new Error('not launched');
-    await averyCallsBlake(avery, blake);
-    await addToMeeting(avery, casey);
-    await everyoneSeesEveryone([avery, blake, casey]);
+    const { avery, blake, casey } = await meetingOfThree(app);
     // Who speaks shows on their tile (the fake microphone beeps).
     await expect(
       avery.page.getByRole('figure', { name: 'Casey Tester' }).getByText('speaking'),

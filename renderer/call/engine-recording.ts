@@ -21,11 +21,8 @@ export interface RecordingControl {
 
 export function createRecordingControl(context: EngineContext): RecordingControl {
   let active: ActiveRecording | null = null;
-  const patch = (p: Parameters<EngineContext['dispatch']>[0] & { type: 'recording' }) => {
-    context.dispatch(p);
-  };
   const set = (value: Partial<ReturnType<EngineContext['state']>['recording']>) => {
-    patch({ type: 'recording', patch: value });
+    context.dispatch({ type: 'recording', patch: value });
   };
 
   function tiles(): RecorderTile[] {

@@ -1,13 +1,17 @@
 /** Camera and microphone capture with the advisor's chosen devices. */
 import type { DeviceChoice } from './types.ts';
 
+/** What is asked of any camera and microphone (a chosen device id is added to these). */
+const CAMERA: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30 },
+};
+const MICROPHONE: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
+
 export async function openCameraAndMic(devices: DeviceChoice): Promise<MediaStream> {
-  const video: MediaTrackConstraints = {
-    width: { ideal: 1280 },
-    height: { ideal: 720 },
-    frameRate: { ideal: 30 },
-  };
-  const audio: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
+  const video: MediaTrackConstraints = { ...CAMERA };
+  const audio: MediaTrackConstraints = { ...MICROPHONE };
   if (devices.cameraId) video.deviceId = { exact: devices.cameraId };
   if (devices.microphoneId) audio.deviceId = { exact: devices.microphoneId };
   try {
@@ -15,10 +19,7 @@ export async function openCameraAndMic(devices: DeviceChoice): Promise<MediaStre
   } catch (error) {
     // A chosen device that was unplugged: fall back to the system default rather than fail the call.
     if ((error as DOMException).name === 'OverconstrainedError') {
-      return navigator.mediaDevices.getUserMedia({
-        video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
-        audio: { echoCancellation: true, noiseSuppression: true },
-      });
+      return navigator.mediaDevices.getUserMedia({ video: CAMERA, audio: MICROPHONE });
     }
     throw error;
   }
@@ -51,7 +52,7 @@ export async function openForCall(
   try {
     return { stream: await openCameraAndMic(devices), cameraProblem: null };
   } catch (error) {
-    const audio: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
+    const audio: MediaTrackConstraints = { ...MICROPHONE };
     if (devices.microphoneId) audio.deviceId = { ideal: devices.microphoneId };
     const stream = await navigator.mediaDevices.getUserMedia({ audio }).catch(() => {
       throw error; // no microphone either: the first error says what is wrong
