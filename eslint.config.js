@@ -11,6 +11,13 @@ const folder = (name) => ({
   message: `Importing from ${name}/ crosses a process boundary.`,
 });
 
+const rendererBase = [nodeBuiltins, electron, ...['main', 'preload', 'server'].map(folder)];
+/** renderer/bridge.ts however it is spelled ('../bridge.ts', '../bridge'), not shared/bridge/. */
+const advisorBridge = {
+  regex: '(^|/)bridge(\\.tsx?)?$',
+  message: 'The guest page has no window.advisor: use renderer/guest/guest-bridge.ts.',
+};
+
 /** Restricts imports for one folder; type-only imports count too. */
 const restrict = (files, patterns, extra = {}) => ({
   files,
@@ -72,7 +79,15 @@ export default tseslint.config(
     ['shared/**'],
     [nodeBuiltins, electron, ...['main', 'preload', 'renderer', 'server'].map(folder)],
   ),
-  restrict(['renderer/**'], [nodeBuiltins, electron, ...['main', 'preload', 'server'].map(folder)]),
+  restrict(['renderer/**'], rendererBase),
+  // The call engine serves the app and the guest page alike: it knows neither.
+  restrict(['renderer/call/**'], [...rendererBase, ...['app', 'guest'].map(folder)]),
+  // The guest page is a plain browser page: window.advisor (renderer/bridge.ts) is not there.
+  restrict(['renderer/guest/**'], [...rendererBase, advisorBridge], {
+    ignores: ['renderer/guest/**/*.test.ts'],
+  }),
+  // Its tests run the guest bridge against the real server through its test harness.
+  restrict(['renderer/guest/**/*.test.ts'], [electron, advisorBridge]),
   restrict(['preload/**'], [nodeBuiltins, ...['main', 'renderer', 'server'].map(folder)]),
   restrict(['main/**'], [...['preload', 'renderer', 'server'].map(folder)], {
     ignores: ['main/**/*.test.ts'],

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the local server with demo logins on 127.0.0.1:3001, then `electron-forge start` with
+ * `npm start`: the guest page built, the local server with demo logins on 127.0.0.1:3001, then `electron-forge start` with
  * RICHESREACH_DEV_SERVER_URL pointing the app at it; the server stops when Forge exits. Without the
  * Electron binary it says so in one line and exits 1 before starting anything.
  */
@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { build } from 'vite';
 import { findElectronBinary } from './electron-binary.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The server serves the guest page (meeting links) from its build.
+  await build({ configFile: join(root, 'vite.guest.config.ts'), logLevel: 'warn' });
   const server = await startServer();
   const forge = startForge();
   // Ctrl+C reaches every process in the terminal's group; stay alive until Forge has exited.

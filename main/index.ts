@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import {
   app,
+  clipboard,
   desktopCapturer,
   dialog,
   Notification,
@@ -22,6 +23,7 @@ import {
 import ElectronStore from 'electron-store';
 import { autoUpdater } from 'electron-updater';
 import keytar from 'keytar';
+import { electronClipboardWriter } from './clipboard/register-clipboard.ts';
 import { createWindowEventSink, registerIpc } from './ipc/electron-ipc.ts';
 import { registerScreen } from './media/register-screen.ts';
 import { createScreenSources } from './media/screen-sources.ts';
@@ -112,6 +114,7 @@ function start(): void {
     revealFile: (path) => {
       shell.showItemInFolder(path);
     },
+    writeClipboard: electronClipboardWriter(clipboard),
     log,
   });
 

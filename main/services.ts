@@ -7,8 +7,11 @@ import { io } from 'socket.io-client';
 import type { EventSink } from './ipc/event-sink.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { createKeychainVault } from './auth/vault.ts';
+import { registerClipboard, type WriteClipboard } from './clipboard/register-clipboard.ts';
 import type { Keychain } from './auth/keychain.ts';
 import { registerDirectory } from './directory/register-directory.ts';
+import { createGuestLinks, type GuestLinks } from './guests/guest-links.ts';
+import { registerGuests } from './guests/register-guests.ts';
 import { createRecordingWriter, type RecordingWriter } from './recording/writer.ts';
 import { registerRecording } from './recording/register-recording.ts';
 import { registerSession } from './session/register-session.ts';
@@ -32,6 +35,8 @@ export interface ServicesOptions {
   sink: EventSink;
   chooseFolder: (current: string) => Promise<string | null>;
   revealFile: (path: string) => void;
+  /** Puts text on the OS clipboard (Electron's clipboard in the app; recorded in the test host). */
+  writeClipboard: WriteClipboard;
   fetch?: Fetch;
   log?: (event: string, fields?: Record<string, string | number>) => void;
 }
@@ -42,6 +47,7 @@ export interface Services {
   signaling: Signaling;
   settings: Settings;
   recordings: RecordingWriter;
+  guestLinks: GuestLinks;
   /** Resumes the stored session and connects, as at app start. */
   start(): Promise<void>;
   dispose(): Promise<void>;
@@ -114,6 +120,13 @@ export function createServices(options: ServicesOptions): Services {
   });
   registerSettings(router, settings);
   registerRecording(router, { writer: recordings, revealFile: options.revealFile });
+  const guestLinks = createGuestLinks({
+    session,
+    validForMinutes: () => settings.guestLinkMinutes(),
+    log,
+  });
+  registerGuests(router, guestLinks);
+  registerClipboard(router, options.writeClipboard);
 
   return {
     router,
@@ -121,6 +134,7 @@ export function createServices(options: ServicesOptions): Services {
     signaling,
     settings,
     recordings,
+    guestLinks,
     async start() {
       await recordings.recoverInterrupted().catch((error: unknown) => {
         log('recording.recover-failed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -121,6 +121,9 @@ function makeAdvisor(username: string, fetchImpl: Fetch = tokenFetch): Advisor {
     sink,
     chooseFolder: () => Promise.resolve(null),
     revealFile: (path) => notifications.push(`reveal ${path}`),
+    writeClipboard: (text) => {
+      notifications.push(`clipboard ${text}`);
+    },
     fetch: fetchImpl,
     log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
   });
@@ -251,7 +254,7 @@ afterAll(async () => {
 });
 
 describe('tokens never leave main', () => {
-  it('a whole session: sign-in, call, refresh, recording, sign-out leaks no token anywhere', async () => {
+  it('a whole session: sign-in, call, refresh, recording, a meeting link, sign-out leaks no token anywhere', async () => {
     const alice = makeAdvisor('alice');
     const bob = makeAdvisor('bob');
     await alice.services.start();
@@ -341,6 +344,14 @@ describe('tokens never leave main', () => {
       await advisor.value('directory:ice-servers');
       expect(await advisor.harvest()).toBe(1);
     }
+    // A meeting link for a client: made, listed, copied and revoked with the access token.
+    const made = await alice.value<{ id: string; link: string }>('guests:create-link');
+    expect(made.link.startsWith(`${h.url}/join/`)).toBe(true);
+    const listed = await alice.value<{ links: { id: string }[] }>('guests:list-links');
+    expect(listed.links.map((l) => l.id)).toEqual([made.id]);
+    await alice.value('clipboard:write-text', made.link);
+    await alice.value('guests:revoke-link', made.id);
+    const linkToken = made.link.slice(`${h.url}/join/`.length);
     const summary = await alice.value<{ bytes: number }>('recording:stop', recordingId);
     expect(summary.bytes).toBe(8_192);
     await send(alice, 'recording-state', { to: bobId, state: 'stopped' });
@@ -392,6 +403,11 @@ describe('tokens never leave main', () => {
     expect(text('server log').length).toBeGreaterThan(0);
     expect(text('bob notifications')).toContain('Alice Tester is calling you.');
     expect(text('settings.json')).toContain(h.url);
+    // The link reached the renderer and the clipboard, as meant; no log holds it.
+    expect(text('alice notifications')).toContain(`clipboard ${made.link}`);
+    for (const log of ['server log', 'main log', 'console']) {
+      expect(text(log), log).not.toContain(linkToken);
+    }
     const aliceFiles = sources.filter((s) => s.name.startsWith(alice.root));
     expect(aliceFiles.filter((s) => s.name.endsWith('.webm')).map((s) => s.bytes.length)).toEqual([
       8_192,

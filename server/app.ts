@@ -1,5 +1,6 @@
 /**
- * The server, built from its collaborators: HTTP API + Socket.io signaling on one port.
+ * The server, built from its collaborators: HTTP API, the guest page and Socket.io signaling on
+ * one port.
  * `createServer(deps)` does no I/O of its own until `listen()`, so tests run it on port 0.
  */
 import { readFileSync } from 'node:fs';
@@ -10,18 +11,21 @@ import { Server } from 'socket.io';
 import { LIMITS } from '../shared/protocol/limits.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
+import { createGuestTokenService } from './auth/guest-tokens.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { createCallHandlers } from './calls/handlers.ts';
+import { createPeople } from './calls/people.ts';
 import type { ServerConfig } from './config.ts';
 import { registerDirectoryRoutes } from './directory/routes.ts';
+import { installGuests } from './guests/install.ts';
+import { createGuestPage } from './http/guest-page.ts';
 import { sendJson } from './http/json.ts';
 import { createRouter } from './http/router.ts';
 import type { Logger } from './log.ts';
 import { createPresence } from './presence/announcer.ts';
-import { createDelivery, userRoom } from './realtime/delivery.ts';
-import { dispatch } from './realtime/dispatch.ts';
-import { Refusal } from './realtime/refusal.ts';
-import { armExpiry, installSocketAuth, originAllowed, socketUser } from './realtime/socket-auth.ts';
+import { createDelivery } from './realtime/delivery.ts';
+import { handleConnection } from './realtime/connection.ts';
+import { installSocketAuth, originAllowed } from './realtime/socket-auth.ts';
 import { createMemoryState, type SharedState } from './shared-state.ts';
 import type { AccountStore } from './storage/store.ts';
 
@@ -34,6 +38,8 @@ export interface ServerDeps {
   state?: SharedState;
   /** Per-socket message budget; tests raise it to fuzz without being throttled. */
   messageLimiter?: RateLimiter;
+  /** The clock guest links are made and expire by; tests move it to expire them. */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -54,12 +60,15 @@ export function createServer(deps: ServerDeps): RunningServer {
     },
     store,
   );
-  const router = createRouter(log, new Set(config.trustProxies));
+  const guestTokens = createGuestTokenService(deps.signingKey);
+  const trustProxies = new Set(config.trustProxies);
+  const router = createRouter(log, trustProxies);
+  const guestPage = createGuestPage(config.guestPageDir, log);
   const onRequest = (
     req: Parameters<typeof router.handle>[0],
     res: Parameters<typeof router.handle>[1],
   ) => {
-    if (router.handle(req, res)) return;
+    if (router.handle(req, res) || guestPage(req, res)) return;
     // Socket.io attaches its own listener for /socket.io/; everything else is not ours.
     if (!(req.url ?? '').startsWith('/socket.io/')) {
       sendJson(res, 404, { error: { code: 'not-found', message: 'Not found.' } });
@@ -76,7 +85,7 @@ export function createServer(deps: ServerDeps): RunningServer {
   const io = new Server(http, {
     maxHttpBufferSize: LIMITS.packetBytes,
     cors: { origin: config.origins },
-    allowRequest: originAllowed(config.origins, log),
+    allowRequest: originAllowed(config.origins, log, trustProxies),
     pingInterval: 10_000,
     pingTimeout: 5_000,
     // Across nodes, WebSocket only: a long-polling session would need every request to reach
@@ -88,6 +97,7 @@ export function createServer(deps: ServerDeps): RunningServer {
   const presence = createPresence({ store, registry, connections, delivery });
   const calls = createCallHandlers({
     store,
+    people: createPeople(store, state.lobby),
     registry,
     connections,
     delivery,
@@ -110,6 +120,7 @@ export function createServer(deps: ServerDeps): RunningServer {
   state.onNodeDeath?.(async (gone) => {
     await calls.disconnected(gone);
     if (gone.remaining === 0) await presence.announce(gone.userId);
+    await guests.sockets.left(gone.userId, gone.remaining);
   });
   const messageLimiter =
     deps.messageLimiter ??
@@ -126,58 +137,35 @@ export function createServer(deps: ServerDeps): RunningServer {
     addressLimiter: state.addressLimiter,
   });
   registerDirectoryRoutes(router, { store, tokens, ice: config.ice, statusOf: presence.statusOf });
-  installSocketAuth(io, { tokens, store, log });
+  const guests = installGuests({
+    router,
+    store,
+    tokens,
+    guestTokens,
+    lobby: state.lobby,
+    knockLimiter: state.knockLimiter,
+    registry,
+    delivery,
+    ice: config.ice,
+    log,
+    now: deps.now ?? Date.now,
+  });
+  installSocketAuth(io, { tokens, guestTokens, store, log });
   // Socket.io keeps each session's first HTTP request by default; we never need it again.
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
   });
 
   io.on('connection', (socket) => {
-    const user = socketUser(socket);
-    const sender = { userId: user.userId, displayName: user.displayName, socketId: socket.id };
-    void socket.join(userRoom(user.userId));
-    const rearm = armExpiry(socket, log);
-    const counted = connections.connected(user.userId, socket.id);
-    log('socket.connect', { userId: user.userId, socketId: socket.id });
-    track('connect', async () => {
-      const first = (await counted) === 1;
-      socket.emit('presence-snapshot', await presence.snapshotFor(user.userId));
-      if (first) await presence.announce(user.userId);
-    });
-
-    dispatch(
-      socket,
-      {
-        ...Object.fromEntries(
-          Object.entries(calls.handlers).map(([event, handler]) => [
-            event,
-            (payload: never) =>
-              (handler as (s: typeof sender, p: never) => Promise<string>)(sender, payload),
-          ]),
-        ),
-        'auth-renew': async ({ token }: { token: string }) => {
-          const claims = await tokens.verifyAccess(token).catch(() => null);
-          if (claims?.userId !== user.userId) {
-            throw new Refusal('invalid-payload', 'That token is not valid for this connection.');
-          }
-          user.expiresAt = claims.expiresAt;
-          rearm();
-          return undefined;
-        },
-      },
-      { limiter: messageLimiter, log },
-    );
-
-    socket.on('disconnect', (reason) => {
-      log('socket.disconnect', { userId: user.userId, socketId: socket.id, reason });
-      void messageLimiter.reset(socket.id);
-      track('disconnect', async () => {
-        await counted.catch(() => undefined);
-        await calls.disconnected(sender);
-        if ((await connections.disconnected(user.userId, socket.id)) === 0) {
-          await presence.announce(user.userId);
-        }
-      });
+    handleConnection(socket, {
+      calls,
+      guests,
+      connections,
+      presence,
+      tokens,
+      messageLimiter,
+      log,
+      track,
     });
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultDataDir, parseServerConfig } from './config.ts';
+import { resolve } from 'node:path';
+import {
+  ConfigError,
+  DEFAULT_GUEST_PAGE_DIR,
+  defaultDataDir,
+  parseServerConfig,
+} from './config.ts';
 
 describe('server configuration', () => {
   it('has safe defaults: loopback, port 3001, 10-minute access tokens, 30 s ring', () => {
@@ -70,6 +76,17 @@ describe('server configuration', () => {
     });
     expect(() => parseServerConfig(['--trust-proxy', '10.0.0.0/8'], {})).toThrow(/IP addresses/);
     expect(() => parseServerConfig([], { RR_TRUST_PROXY: 'proxy.local' })).toThrow(/IP addresses/);
+  });
+
+  it('serves the guest page from the vite build unless --guest-page-dir or RR_GUEST_PAGE_DIR says otherwise', () => {
+    expect(DEFAULT_GUEST_PAGE_DIR).toBe(resolve(import.meta.dirname, '..', '.vite', 'guest'));
+    expect(parseServerConfig([], {})).toMatchObject({ guestPageDir: DEFAULT_GUEST_PAGE_DIR });
+    expect(parseServerConfig([], { RR_GUEST_PAGE_DIR: '/srv/guest' })).toMatchObject({
+      guestPageDir: '/srv/guest',
+    });
+    expect(
+      parseServerConfig(['--guest-page-dir', 'rel/guest'], { RR_GUEST_PAGE_DIR: '/srv/guest' }),
+    ).toMatchObject({ guestPageDir: resolve('rel/guest') });
   });
 
   it('puts data in the per-OS app-data folder', () => {

@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MAX_ACCESS_TTL_SECONDS } from './auth/tokens.ts';
 import { normalizeAddress } from './http/client-address.ts';
@@ -38,6 +39,8 @@ export interface ServerConfig {
   socketMessagesPerSecond: number;
   /** Share calls, presence and limits with other nodes through Redis; absent: this node alone. */
   redis?: RedisOptions;
+  /** The guest page's files (index.html + assets/), served at /join/. */
+  guestPageDir: string;
   /** Log one line per connection and call event (off only for benchmarks). */
   logEvents: boolean;
   demo: boolean;
@@ -65,6 +68,7 @@ export const USAGE = `Usage: npm run server -- [options]
   --socket-rate <n>      signaling messages per second per socket (RR_SOCKET_RATE; default 50)
   --redis <url>          run as one of several nodes sharing this Redis, e.g. redis://10.0.0.5:6379
                          (RR_REDIS_URL; put a password in the env var, not the flag); default: one node
+  --guest-page-dir <dir> the built guest page served at /join/ (RR_GUEST_PAGE_DIR; default .vite/guest)
   --quiet                no per-event log lines
   --demo                 on an empty database, add a demo circle with two advisors and print their logins
   --help                 this text`;
@@ -79,6 +83,13 @@ export function defaultDataDir(
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
   return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), name);
 }
+
+/** Where the guest page's build lands in this checkout (vite's guest build). */
+export const DEFAULT_GUEST_PAGE_DIR = resolve(
+  fileURLToPath(new URL('..', import.meta.url)),
+  '.vite',
+  'guest',
+);
 
 const list = (values: string[] | undefined, env: string | undefined): string[] =>
   (values && values.length > 0 ? values : env ? [env] : [])
@@ -127,6 +138,7 @@ export function parseServerConfig(
         'ring-timeout': { type: 'string' },
         'socket-rate': { type: 'string' },
         redis: { type: 'string' },
+        'guest-page-dir': { type: 'string' },
         quiet: { type: 'boolean' },
         demo: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -219,6 +231,9 @@ export function parseServerConfig(
     ...(redisUrl
       ? { redis: { url: redisUrl, heartbeatMs: 1_000, deadAfterMs: 5_000, timerPollMs: 250 } }
       : {}),
+    guestPageDir: resolve(
+      values['guest-page-dir'] ?? (env.RR_GUEST_PAGE_DIR || DEFAULT_GUEST_PAGE_DIR),
+    ),
     logEvents: !(values.quiet ?? false),
     demo: values.demo ?? false,
   };

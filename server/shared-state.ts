@@ -1,12 +1,19 @@
 /**
- * What the nodes of a cluster must share: calls, connection counts, call timers, sign-in limits
- * and the Socket.io adapter. One node keeps them in memory (this file); `--redis` puts them in
- * Redis (server/cluster/redis-state.ts). Accounts stay in the SQLite store either way.
+ * What the nodes of a cluster must share: calls, connection counts, call timers, sign-in and
+ * knock limits, the guests' lobby and the Socket.io adapter. One node keeps them in memory (this
+ * file); `--redis` puts them in Redis (server/cluster/redis-state.ts). Accounts stay in the
+ * SQLite store either way.
  */
 import type { ServerOptions } from 'socket.io';
-import { LOGIN_LIMITS, createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts';
+import {
+  KNOCK_LIMIT,
+  LOGIN_LIMITS,
+  createMemoryRateLimiter,
+  type RateLimiter,
+} from './auth/rate-limit.ts';
 import { createMemoryCallRegistry, type CallRegistry } from './calls/registry.ts';
 import { createMemoryTimers, type TimerFactory } from './calls/timers.ts';
+import { createMemoryLobby, type Lobby } from './guests/lobby.ts';
 import { createMemoryConnectionCounter, type ConnectionCounter } from './presence/presence.ts';
 
 export interface GoneSocket {
@@ -22,6 +29,10 @@ export interface SharedState {
   timers: TimerFactory;
   accountLimiter: RateLimiter;
   addressLimiter: RateLimiter;
+  /** Guests' knocks per client address. */
+  knockLimiter: RateLimiter;
+  /** Guests waiting for, admitted by or refused by an advisor. */
+  lobby: Lobby;
   /** Relays emits to sockets on every node; absent on a single node. */
   adapter?: ServerOptions['adapter'];
   /** Hands over, one by one, the sockets of nodes that died, for this live node to clean up. */
@@ -36,6 +47,8 @@ export function createMemoryState(): SharedState {
     timers: createMemoryTimers,
     accountLimiter: createMemoryRateLimiter(LOGIN_LIMITS.account),
     addressLimiter: createMemoryRateLimiter(LOGIN_LIMITS.address),
+    knockLimiter: createMemoryRateLimiter(KNOCK_LIMIT),
+    lobby: createMemoryLobby(),
     close: () => Promise.resolve(),
   };
 }

@@ -51,6 +51,8 @@ export interface Advisor {
   recordingsFolder(): string;
   notifications: { title: string; body: string }[];
   revealed: string[];
+  /** Every text the app put on the clipboard (clipboard:write-text), in order. */
+  clipboard: string[];
   /** Local and remote candidate types of the selected pair of the latest peer connection. */
   selectedCandidates(): Promise<{ local: string; remote: string } | null>;
   /** Tracks the page's getUserMedia/getDisplayMedia produced, and whether each has ended. */
@@ -101,6 +103,7 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
   const page = await context.newPage();
   const notifications: { title: string; body: string }[] = [];
   const revealed: string[] = [];
+  const clipboard: string[] = [];
   const sink = pageSink(page);
 
   const services = createServices({
@@ -113,6 +116,9 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
     sink,
     chooseFolder: () => Promise.resolve(options.chosenFolder ?? null),
     revealFile: (path) => revealed.push(path),
+    writeClipboard: (text) => {
+      clipboard.push(text);
+    },
   });
   let powerSaveId = 0;
   let updater: Updater | null = null;
@@ -165,6 +171,7 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
     recordingsFolder: () => services.settings.recordingsFolder(),
     notifications,
     revealed,
+    clipboard,
     selectedCandidates: () =>
       page.evaluate(async () => {
         const pcs =

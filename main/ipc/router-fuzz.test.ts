@@ -13,7 +13,7 @@ import Conf from 'conf';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type BridgeEvent, type Channel } from '../../shared/bridge/channels.ts';
-import { MAX_RECORDING_CHUNK } from '../../shared/bridge/contract.ts';
+import { MAX_CLIPBOARD_CHARS, MAX_RECORDING_CHUNK } from '../../shared/bridge/contract.ts';
 import type { Result } from '../../shared/bridge/results.ts';
 import { LIMITS } from '../../shared/protocol/limits.ts';
 import { fakeSdp, PASSWORD, startHarness, type Harness } from '../../server/testing/harness.ts';
@@ -90,6 +90,7 @@ const OVERSIZED = new Uint8Array(MAX_RECORDING_CHUNK + 1);
 
 const CALL_ID = 'call_fuzz_0001';
 const PEER = 'user_fuzz_peer';
+const GUEST = 'guest-fuzzfuzzfuzzfuzzfuzz';
 /** Call events the renderer may send, each with a valid payload and its spec. */
 const SIGNALS: Record<string, { payload: Record<string, unknown>; spec: Record<string, Spec> }> = {
   'call-offer': {
@@ -151,6 +152,8 @@ const SIGNALS: Record<string, { payload: Record<string, unknown>; spec: Record<s
     },
   },
   'call-resume': { payload: { to: PEER, callId: CALL_ID }, spec: { to: userId, callId } },
+  'guest-admit': { payload: { guestId: GUEST }, spec: { guestId: userId } },
+  'guest-deny': { payload: { guestId: GUEST }, spec: { guestId: userId } },
 };
 const SIGNAL_EVENTS = Object.keys(SIGNALS);
 
@@ -178,6 +181,12 @@ function fuzzPlan(serverUrl: string): Record<Channel, Variant[]> {
       {
         specs: [obj({ callId, callerName: { t: 'str', max: LIMITS.displayNameChars } })],
         valid: () => [{ callId: CALL_ID, callerName: 'Bob Tester' }],
+      },
+    ],
+    'app:notify-guest-waiting': [
+      {
+        specs: [obj({ guestId: userId, name: { t: 'str', max: LIMITS.displayNameChars } })],
+        valid: () => [{ guestId: GUEST, name: 'Casey Client' }],
       },
     ],
     'session:get': none,
@@ -274,6 +283,17 @@ function fuzzPlan(serverUrl: string): Record<Channel, Variant[]> {
     ],
     'recording:stop': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
     'recording:reveal': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
+    'guests:create-link': none,
+    'guests:list-links': none,
+    'guests:revoke-link': [
+      { specs: [{ t: 'str', min: 1, max: LIMITS.idChars, form: 'id' }], valid: () => ['link_1'] },
+    ],
+    'clipboard:write-text': [
+      {
+        specs: [{ t: 'str', min: 1, max: MAX_CLIPBOARD_CHARS }],
+        valid: () => [`${serverUrl}/join/${'a'.repeat(43)}`],
+      },
+    ],
   };
 }
 
@@ -637,6 +657,7 @@ const noSideEffects = () => ({
   keychain: 0,
   chooseFolder: 0,
   revealFile: 0,
+  clipboard: 0,
   notify: 0,
   powerSave: 0,
   getSources: 0,
@@ -705,6 +726,7 @@ beforeAll(async () => {
     ),
     chooseFolder: counted('chooseFolder', () => Promise.resolve(null)),
     revealFile: counted('revealFile', () => undefined),
+    writeClipboard: counted('clipboard', () => undefined),
     fetch: counted('fetch', (input: string | URL | Request, init?: RequestInit) =>
       fetch(input, init),
     ),

@@ -8,6 +8,15 @@ import { apiErrorSchema } from '../../shared/protocol/rest.ts';
 
 export type Fetch = typeof fetch;
 
+/** The server answered, and refused: its HTTP status, for callers that word some of them. */
+export class ServerRefusal extends BridgeFailure {
+  readonly status: number;
+  constructor(code: BridgeFailure['code'], message: string, status: number) {
+    super(code, message);
+    this.status = status;
+  }
+}
+
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export async function callServer<T>(
@@ -15,7 +24,7 @@ export async function callServer<T>(
   serverUrl: string,
   path: string,
   schema: z.ZodType<T>,
-  init: { method?: 'GET' | 'POST'; body?: unknown; token?: string } = {},
+  init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; token?: string } = {},
 ): Promise<T> {
   const url = new URL(path, serverUrl);
   let response: Response;
@@ -37,20 +46,22 @@ export async function callServer<T>(
       `Cannot reach the server at ${url.origin}. Check the address and your network connection.`,
     );
   }
-  let json: unknown;
+  let json: unknown = null;
   try {
-    json = await response.json();
+    // 204 (a DELETE done) has no body to read.
+    if (response.status !== 204) json = await response.json();
   } catch {
-    throw new BridgeFailure(
+    throw new ServerRefusal(
       'server-error',
       `The server at ${url.origin} did not answer as expected (HTTP ${response.status}). Is this the RichesReach Advisor server?`,
+      response.status,
     );
   }
   if (!response.ok) {
     const parsed = apiErrorSchema.safeParse(json);
     const code = parsed.success ? parsed.data.error.code : '';
     const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
-    throw new BridgeFailure(errorCodeFor(response.status, code), message);
+    throw new ServerRefusal(errorCodeFor(response.status, code), message, response.status);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -25,6 +25,11 @@ export interface SessionDeps {
   now?: () => number;
 }
 
+export interface ApiRequest {
+  method?: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+}
+
 export interface Session {
   state(): SessionState;
   signIn(input: { serverUrl: string; username: string; password: string }): Promise<SessionState>;
@@ -36,6 +41,8 @@ export interface Session {
   refresh(): Promise<string>;
   /** GET an API path with the access token, refreshing once on a 401. */
   get<T>(path: string, schema: z.ZodType<T>): Promise<T>;
+  /** Any API call with the access token, refreshing once on a 401. */
+  request<T>(path: string, schema: z.ZodType<T>, init?: ApiRequest): Promise<T>;
   /** Called with every new access token (signaling renews its socket with it). */
   onToken(listener: (token: string) => void): () => void;
   dispose(): void;
@@ -140,6 +147,21 @@ export function createSession(deps: SessionDeps): Session {
     return refresh();
   }
 
+  async function request<T>(path: string, schema: z.ZodType<T>, init: ApiRequest = {}) {
+    const session = current;
+    if (!session) throw new BridgeFailure('not-signed-in', 'Sign in first.');
+    try {
+      return await callServer(deps.fetch, session.serverUrl, path, schema, {
+        ...init,
+        token: await accessToken(),
+      });
+    } catch (error) {
+      if (!(error instanceof BridgeFailure) || error.code !== 'session-expired') throw error;
+      const token = await refresh();
+      return callServer(deps.fetch, session.serverUrl, path, schema, { ...init, token });
+    }
+  }
+
   return {
     state: () => state,
 
@@ -222,18 +244,8 @@ export function createSession(deps: SessionDeps): Session {
     accessToken,
     refresh,
 
-    async get(path, schema) {
-      const session = current;
-      if (!session) throw new BridgeFailure('not-signed-in', 'Sign in first.');
-      try {
-        return await callServer(deps.fetch, session.serverUrl, path, schema, {
-          token: await accessToken(),
-        });
-      } catch (error) {
-        if (!(error instanceof BridgeFailure) || error.code !== 'session-expired') throw error;
-        return callServer(deps.fetch, session.serverUrl, path, schema, { token: await refresh() });
-      }
-    },
+    get: (path, schema) => request(path, schema),
+    request,
 
     onToken(listener) {
       tokenListeners.add(listener);

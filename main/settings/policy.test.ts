@@ -33,6 +33,7 @@ const fullPolicy = {
   recordingsFolder: '/srv/recordings',
   autoUpdate: false,
   updateChannel: 'stable',
+  guestLinkMinutes: 60,
 };
 
 describe('policyFilePath', () => {
@@ -104,6 +105,13 @@ describe('loadPolicy', () => {
     ['a server URL that is not http(s)', { serverUrl: 'ftp://advisor.example' }, /"serverUrl"/],
     ['a server URL with a password', { serverUrl: 'https://me:pw@advisor.example' }, /"serverUrl"/],
     ['an update channel that is a path', { updateChannel: '../../evil' }, /"updateChannel"/],
+    [
+      'a meeting link longer than the server allows',
+      { guestLinkMinutes: 24 * 60 + 1 },
+      /"guestLinkMinutes": must be at most 1440 minutes/,
+    ],
+    ['a meeting link of a few seconds', { guestLinkMinutes: 1 }, /"guestLinkMinutes"/],
+    ['a meeting link of part minutes', { guestLinkMinutes: 30.5 }, /"guestLinkMinutes"/],
   ])('rejects %s as a whole, naming the file and the problem', (_, contents, problem) => {
     const file = policyFile(contents);
     const loaded = loadPolicy(file);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, win32 } from 'node:path';
 import { z } from 'zod';
 import { isServerUrl, recordingPolicySchema } from '../../shared/bridge/contract.ts';
+import { GUEST_LINK_MAX_MINUTES, GUEST_LINK_MIN_MINUTES } from '../../shared/protocol/guest.ts';
 import { iceServerSchema } from '../../shared/protocol/rest.ts';
 
 const iceUrlSchema = z
@@ -35,6 +36,12 @@ export const policySchema = z
     recordingsFolder: z.string().max(4_096).refine(isAbsolute, 'must be an absolute path'),
     autoUpdate: z.boolean(),
     // electron-updater reads `<channel>.yml`, so only a plain name is accepted.
+    // How long a meeting link for a client stays valid: shorter than the server's longest only.
+    guestLinkMinutes: z
+      .number()
+      .int('must be a whole number of minutes')
+      .min(GUEST_LINK_MIN_MINUTES, `must be at least ${GUEST_LINK_MIN_MINUTES} minutes`)
+      .max(GUEST_LINK_MAX_MINUTES, `must be at most ${GUEST_LINK_MAX_MINUTES} minutes (24 hours)`),
     updateChannel: z
       .string()
       .regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as "stable" or "beta"'),

@@ -75,6 +75,7 @@ const pinnedPolicy = {
   recordingsFolder: '/srv/recordings',
   autoUpdate: false,
   updateChannel: 'stable',
+  guestLinkMinutes: 90,
 };
 
 describe('settings without a policy', () => {
@@ -103,6 +104,7 @@ describe('settings without a policy', () => {
     expect(settings.recordingsFolder()).toBe(defaultFolder());
     expect(settings.autoUpdate()).toBe(true);
     expect(settings.updateChannel()).toBeNull();
+    expect(settings.guestLinkMinutes()).toBe(24 * 60);
   });
 
   it('stores a change, returns and pushes the new view, and keeps it across restarts', () => {
@@ -280,6 +282,7 @@ describe('IT policy', () => {
     expect(settings.recordingsFolder()).toBe('/srv/recordings');
     expect(settings.autoUpdate()).toBe(false);
     expect(settings.updateChannel()).toBe('stable');
+    expect(settings.guestLinkMinutes()).toBe(90);
     // The advisor's own value is kept underneath and returns when IT unpins the key.
     expect(make().serverUrl()).toBe('https://mine.example.com');
   });

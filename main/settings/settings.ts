@@ -11,6 +11,7 @@ import {
   type UserSettings,
 } from '../../shared/bridge/contract.ts';
 import { BridgeFailure } from '../../shared/bridge/results.ts';
+import { GUEST_LINK_MAX_MINUTES } from '../../shared/protocol/guest.ts';
 import type { IceServer } from '../../shared/protocol/rest.ts';
 import type { EventSink } from '../ipc/event-sink.ts';
 import type { LoadedPolicy, Policy } from './policy.ts';
@@ -67,6 +68,8 @@ export interface Settings {
   recordingsFolder(): string;
   autoUpdate(): boolean;
   updateChannel(): string | null;
+  /** How long a new meeting link for a client stays valid (IT may shorten it). */
+  guestLinkMinutes(): number;
 }
 
 const STORED_KEYS = Object.keys(storedSettingsSchema.shape) as (keyof StoredSettings)[];
@@ -210,6 +213,7 @@ export function createSettings(deps: SettingsDeps): Settings {
     recordingsFolder: () => policy.recordingsFolder ?? stored().recordingsFolder,
     autoUpdate: () => policy.autoUpdate ?? true,
     updateChannel: () => policy.updateChannel ?? null,
+    guestLinkMinutes: () => policy.guestLinkMinutes ?? GUEST_LINK_MAX_MINUTES,
   };
   return settings;
 }

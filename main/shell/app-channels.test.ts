@@ -171,6 +171,42 @@ describe('app:notify-incoming-call', () => {
   });
 });
 
+describe('app:notify-guest-waiting', () => {
+  const GUEST = 'guest-AAAAAAAAAAAAAAAAAAAAAA';
+
+  it('shows nothing while the window is in front', async () => {
+    const { call, notify } = setup({ focused: true });
+    expect(
+      await call('app:notify-guest-waiting', { guestId: GUEST, name: 'Casey Client' }),
+    ).toStrictEqual({ ok: true, value: { shown: false } });
+    expect(notify).not.toHaveBeenCalled();
+  });
+
+  it('notifies in the background; a click focuses the window and names the guest', async () => {
+    const { call, notify, clicks, focusWindow, delivered } = setup({ focused: false });
+    expect(
+      await call('app:notify-guest-waiting', { guestId: GUEST, name: 'Casey Client' }),
+    ).toStrictEqual({ ok: true, value: { shown: true } });
+    expect(notify.mock.calls[0]!.slice(0, 2)).toStrictEqual([
+      'A client is waiting',
+      'Casey Client is waiting to join.',
+    ]);
+    clicks[0]!();
+    expect(focusWindow).toHaveBeenCalledTimes(1);
+    expect(delivered).toStrictEqual([
+      { event: 'app:guest-waiting-clicked', payload: { guestId: GUEST } },
+    ]);
+  });
+
+  it('refuses a guest id that is not an id', async () => {
+    const { call, notify } = setup();
+    expect(
+      await call('app:notify-guest-waiting', { guestId: '../x', name: 'Casey' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
+    expect(notify).not.toHaveBeenCalled();
+  });
+});
+
 describe('Electron adapters', () => {
   it('electronNotifier shows a Notification whose click runs the handler', () => {
     const notify = electronNotifier(Notification);

@@ -1,6 +1,7 @@
 /**
  * The app:* channels: version/platform, the call state (keeps the display awake and arms the
- * quit guard), and the incoming-call notification when the window is in the background.
+ * quit guard), and the OS notifications of an incoming call and of a client waiting in the
+ * lobby, when the window is in the background.
  *
  * Electron-free at run time (its parts come in as deps) so the browser test host uses it as is.
  */
@@ -65,6 +66,15 @@ export function registerAppChannels(router: Router, deps: AppChannelsDeps): AppC
     const shown = deps.notify('Incoming call', `${callerName} is calling you.`, () => {
       deps.focusWindow?.();
       deps.sink('app:incoming-call-clicked', { callId });
+    });
+    return { shown };
+  });
+  router.handle('app:notify-guest-waiting', ({ guestId, name }) => {
+    // In front, the app's own notice (with Admit and Deny) is enough.
+    if (deps.isWindowFocused()) return { shown: false };
+    const shown = deps.notify('A client is waiting', `${name} is waiting to join.`, () => {
+      deps.focusWindow?.();
+      deps.sink('app:guest-waiting-clicked', { guestId });
     });
     return { shown };
   });

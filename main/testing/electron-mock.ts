@@ -7,8 +7,8 @@
  *
  * It behaves just enough like Electron for the shell's code to run, and records what the shell
  * asked of it (window options, scheme privileges and protocol handlers, session handlers, IPC
- * handlers, external opens, notifications, power-save blockers, dialogs, app events) so tests
- * assert the security decisions themselves. Call resetElectronMock() before each test.
+ * handlers, external opens, clipboard writes, notifications, power-save blockers, dialogs, app
+ * events) so tests assert the security decisions themselves. Call resetElectronMock() before each test.
  */
 import { EventEmitter } from 'node:events';
 import type {
@@ -194,6 +194,8 @@ interface State {
   exposedInMainWorld: Map<string, unknown>;
   openedExternally: string[];
   notifications: MockNotification[];
+  /** Every text written to the clipboard, in order. */
+  clipboardTexts: string[];
   /** Blockers now started, by id. */
   powerSaveBlockers: Map<number, string>;
   messageBoxes: MessageBoxOptions[];
@@ -215,6 +217,7 @@ function freshState(): State {
     exposedInMainWorld: new Map(),
     openedExternally: [],
     notifications: [],
+    clipboardTexts: [],
     powerSaveBlockers: new Map(),
     messageBoxes: [],
     messageBoxResponse: 0,
@@ -332,6 +335,13 @@ export const powerSaveBlocker = {
   isStarted: vi.fn((id: number) => state.powerSaveBlockers.has(id)),
 };
 
+export const clipboard = {
+  writeText: vi.fn((text: string) => {
+    state.clipboardTexts.push(text);
+    return Promise.resolve();
+  }),
+};
+
 export const desktopCapturer = { getSources: vi.fn(() => Promise.resolve([])) };
 export const systemPreferences = {
   getMediaAccessStatus: vi.fn((_mediaType: string) => 'granted'),
@@ -367,6 +377,7 @@ const spies = [
   contextBridge.exposeInMainWorld,
   shell.openExternal,
   shell.showItemInFolder,
+  clipboard.writeText,
   dialog.showMessageBox,
   dialog.showOpenDialog,
   dialog.showErrorBox,
@@ -398,6 +409,7 @@ export default {
   ipcRenderer,
   contextBridge,
   shell,
+  clipboard,
   dialog,
   powerSaveBlocker,
   desktopCapturer,

@@ -1,8 +1,9 @@
 import type { RecordingPolicy } from '../../shared/bridge/contract.ts';
 import type { CallEngine, CallSnapshot } from '../call/types.ts';
 import { SHORTCUTS } from './hooks/use-call-shortcuts.ts';
+import { InviteClientButton } from './invite-client-button.tsx';
 
-/** Mute, camera, share, record, hang up. Labels say what a click does. */
+/** Mute, camera, share, record, invite a client, hang up. Labels say what a click does. */
 export function CallControls({
   call,
   engine,
@@ -98,6 +99,7 @@ export function CallControls({
         </button>
       )}
       {record}
+      <InviteClientButton />
       <button
         type="button"
         className="danger"

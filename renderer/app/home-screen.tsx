@@ -6,6 +6,7 @@ import { AlertNotice } from './alert-notice.tsx';
 import { ConnectionStatus } from './connection-status.tsx';
 import type { CirclesState } from './hooks/use-circles.ts';
 import { useFocusOnMount } from './hooks/use-focus-on-mount.ts';
+import { InviteClientButton } from './invite-client-button.tsx';
 import { MemberRow } from './member-row.tsx';
 import { RecordingSavedNotice } from './recording-saved-notice.tsx';
 
@@ -52,6 +53,7 @@ export function HomeScreen({
         </h1>
         <ConnectionStatus connection={connection} />
         <div className="bar-actions">
+          <InviteClientButton />
           <button type="button" onClick={onOpenSettings}>
             Settings
           </button>

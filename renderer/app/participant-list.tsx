@@ -1,6 +1,9 @@
 import type { CallSnapshot } from '../call/types.ts';
 
-/** Who is in the call, who is still being rung, and who speaks, muted or has the camera off. */
+/**
+ * Who is in the call (guests marked), who is still being rung, and who speaks, is muted or has
+ * the camera off.
+ */
 export function ParticipantList({ call }: { call: CallSnapshot }) {
   return (
     <section className="participants" aria-label="Participants">
@@ -9,6 +12,7 @@ export function ParticipantList({ call }: { call: CallSnapshot }) {
         <li>You{call.local.muted ? ' (muted)' : ''}</li>
         {call.participants.map((p) => {
           const notes = [
+            p.guest ? 'guest' : null,
             p.state === 'ringing' ? 'ringing…' : null,
             p.speaking ? 'speaking' : null,
             p.muted ? 'muted' : null,

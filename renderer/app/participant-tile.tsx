@@ -2,8 +2,9 @@ import type { RemoteParticipant } from '../call/types.ts';
 import { VideoView } from './video-view.tsx';
 
 /**
- * One person's camera tile: their video (which also plays their voice), their name, whether
- * they speak now, and their mute/camera state in words (announced when it changes).
+ * One person's camera tile: their video (which also plays their voice), their name (marked when
+ * they are a client from a meeting link), whether they speak now, and their mute/camera state in
+ * words (announced when it changes).
  */
 export function ParticipantTile({
   person,
@@ -36,6 +37,7 @@ export function ParticipantTile({
       )}
       <figcaption>
         <span className="tile-name">{name}</span>
+        {person.guest && <span className="tile-guest">Guest</span>}
         {person.speaking && <span className="tile-speaking">speaking</span>}
         {person.connection === 'reconnecting' && <span>reconnecting…</span>}
       </figcaption>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionState, SettingsView } from '../../shared/bridge/contract.ts';
 import type { CallEngine } from '../call/types.ts';
+import { GuestLobbyNotice } from './guest-lobby-notice.tsx';
 import { HomeScreen } from './home-screen.tsx';
 import { useCallStateSync } from './hooks/use-call-state-sync.ts';
 import { useCircles } from './hooks/use-circles.ts';
@@ -12,7 +13,10 @@ import { IncomingCallDialog } from './incoming-call-dialog.tsx';
 import { OutgoingCallScreen } from './outgoing-call-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 
-/** Which screen follows from the call's phase; an incoming call shows over any of them. */
+/**
+ * Which screen follows from the call's phase; an incoming call shows over any of them, and
+ * clients waiting to be let in show above every one.
+ */
 export function SignedInApp({
   session,
   settings,
@@ -77,6 +81,7 @@ export function SignedInApp({
 
   return (
     <main className="app">
+      <GuestLobbyNotice engine={engine} notify={settings?.values.notifyIncomingCalls ?? true} />
       {screen}
       {call.phase === 'incoming' && (
         <IncomingCallDialog

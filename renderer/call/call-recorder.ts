@@ -4,7 +4,7 @@
  * short chunks that go to main's recording writer as they come, in order. Nothing is kept here
  * once main has it.
  */
-import type { AdvisorApi } from '../../shared/bridge/api.ts';
+import type { CallBridge } from './call-bridge.ts';
 import type { RecordingSummary } from '../../shared/bridge/contract.ts';
 import { drawTiles } from './recording-layout.ts';
 import { createVoiceMixer } from './voice-mixer.ts';
@@ -68,7 +68,7 @@ function releaseUnused(cache: Map<string, HTMLVideoElement>, inUse: Set<string>)
 }
 
 export async function startRecording(
-  bridge: AdvisorApi,
+  bridge: CallBridge,
   meta: { callId: string; participants: { id: string; displayName: string }[] },
   sources: RecorderSources,
 ): Promise<ActiveRecording> {

@@ -188,3 +188,48 @@ describe('me', () => {
     expect(s.participants.map((p) => p.id)).toEqual(['avery']);
   });
 });
+
+describe('guests', () => {
+  const guest = { id: 'guest-AAAAAAAAAAAAAAAAAAAAAA', displayName: 'Casey Client', guest: true };
+
+  it('a guest rung after being let in is marked as one; a member is not', () => {
+    const s = run([{ type: 'dial', callId: 'call-1234', peer: guest }]);
+    expect(s.participants).toMatchObject([{ id: guest.id, guest: true, state: 'ringing' }]);
+    expect(run([{ type: 'dial', callId: 'call-1234', peer: blake }]).participants[0]!.guest).toBe(
+      false,
+    );
+  });
+
+  it("keeps the server's guest flag through participant lists, and the known one when absent", () => {
+    const withGuest: Participant[] = [
+      { userId: 'avery', displayName: 'Avery', state: 'joined' },
+      { userId: 'dana', displayName: 'Dana Client', state: 'joined', guest: true },
+    ];
+    let s = run([
+      { type: 'dial', callId: 'call-1234', peer: blake },
+      { type: 'joined', id: 'blake' },
+      { type: 'participants', list: withGuest, me: 'avery' },
+    ]);
+    expect(s.participants).toMatchObject([{ id: 'dana', guest: true }]);
+    // A list without the flag (an older server) does not unmark them.
+    s = reduce(s, {
+      type: 'participants',
+      list: withGuest.map(({ guest: _guest, ...p }) => p),
+      me: 'avery',
+    });
+    expect(s.participants).toMatchObject([{ id: 'dana', guest: true }]);
+  });
+
+  it('an invitation marks the guests already in the meeting', () => {
+    const s = reduce(IDLE, {
+      type: 'ring',
+      callId: 'call-1',
+      from: blake,
+      others: [{ ...guest }],
+    });
+    expect(s.participants.map((p) => [p.id, p.guest])).toEqual([
+      ['blake', false],
+      [guest.id, true],
+    ]);
+  });
+});

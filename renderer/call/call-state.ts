@@ -3,6 +3,7 @@
  * the UI reads one immutable snapshot and unit tests drive the rules without a browser. Media
  * objects (MediaStream) are carried, never created here.
  */
+import { isGuestId } from '../../shared/protocol/guest.ts';
 import type { MediaState, Participant } from '../../shared/protocol/signaling.ts';
 import type {
   CallOutcomeKind,
@@ -70,6 +71,7 @@ export function newParticipant(
   return {
     id: peer.id,
     displayName: peer.displayName,
+    guest: peer.guest ?? isGuestId(peer.id),
     state,
     joinedAt: null,
     connection: 'new',
@@ -135,12 +137,11 @@ function mergeList(s: CallSnapshot, list: Participant[], me: string): CallSnapsh
     const joinedAt = p.joinedAt ?? null;
     if (!known || rejoined(known, joinedAt)) {
       // Someone new, or someone back anew: nothing of their old connection stays.
-      return {
-        ...newParticipant({ id: p.userId, displayName: p.displayName }, p.state),
-        joinedAt,
-      };
+      const peer = { id: p.userId, displayName: p.displayName, guest: p.guest ?? known?.guest };
+      return { ...newParticipant(peer, p.state), joinedAt };
     }
-    return { ...known, displayName: p.displayName, state: p.state, joinedAt };
+    const guest = p.guest ?? known.guest;
+    return { ...known, displayName: p.displayName, guest, state: p.state, joinedAt };
   });
   return { ...s, participants, connection: overall(participants) };
 }

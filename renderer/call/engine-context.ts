@@ -3,7 +3,7 @@
  * channel, my identity, the ICE configuration (refreshed before its TURN credentials expire),
  * the local devices and the peer sessions, and how a call ends.
  */
-import type { AdvisorApi } from '../../shared/bridge/api.ts';
+import type { CallBridge } from './call-bridge.ts';
 import type { OutgoingSignal, RecordingPolicy } from '../../shared/bridge/contract.ts';
 import type { Ack } from '../../shared/protocol/signaling.ts';
 import { IDLE, joinedOthers, reduce, type CallAction } from './call-state.ts';
@@ -14,7 +14,7 @@ import { createSignalingChannel, type SignalingChannel } from './signaling-chann
 import type { CallOutcomeKind, CallSnapshot, DeviceChoice } from './types.ts';
 
 export interface CallEngineOptions {
-  bridge: AdvisorApi;
+  bridge: CallBridge;
   recordingPolicy: () => RecordingPolicy;
   devices: () => DeviceChoice;
   startMuted: () => boolean;
@@ -39,7 +39,7 @@ type CallEvent = Extract<
 >;
 
 export interface EngineContext {
-  bridge: AdvisorApi;
+  bridge: CallBridge;
   options: CallEngineOptions;
   // Properties, not methods: they are passed around unbound.
   state: () => CallSnapshot;

@@ -65,7 +65,7 @@ export function createSignalHandlers(
       incoming.offer = null;
       const others = p.participants
         .filter((x) => x.userId !== me.id && x.userId !== p.from && x.state === 'joined')
-        .map((x) => ({ id: x.userId, displayName: x.displayName }));
+        .map((x) => ({ id: x.userId, displayName: x.displayName, guest: x.guest }));
       dispatch({
         type: 'ring',
         callId: p.callId,

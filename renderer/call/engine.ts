@@ -8,6 +8,7 @@
 import type { MediaState } from '../../shared/protocol/signaling.ts';
 import { inCall, joinedOthers } from './call-state.ts';
 import { createEngineContext, type CallEngineOptions } from './engine-context.ts';
+import { createGuestCommands } from './engine-guests.ts';
 import { createRecordingControl } from './engine-recording.ts';
 import { createSignalHandlers, type IncomingCall } from './engine-signals.ts';
 import { ackProblem } from './ack-problem.ts';
@@ -117,7 +118,12 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     }
   }
 
-  return {
+  const guests = createGuestCommands(context, {
+    call: (peer) => engine.call(peer),
+    invite: (peer) => engine.invite(peer),
+  });
+
+  const engine: CallEngine = {
     snapshot: state,
     subscribe: context.subscribe,
 
@@ -225,8 +231,13 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     dismiss() {
       dispatch({ type: 'dismiss' });
     },
+    lobby: guests.lobby,
+    admitGuest: guests.admitGuest,
+    denyGuest: guests.denyGuest,
+    dismissGuestProblem: guests.dismissGuestProblem,
 
     dispose() {
+      guests.dispose();
       navigator.mediaDevices.removeEventListener('devicechange', onDeviceChange);
       unsubscribeSignal();
       unsubscribeConnection();
@@ -237,4 +248,5 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       context.channel.dispose();
     },
   };
+  return engine;
 }

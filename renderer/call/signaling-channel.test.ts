@@ -256,7 +256,7 @@ describe('createSignalingChannel', () => {
       channel.send(candidate(2)),
       channel.send(candidate(3, 'call-ended1')),
     ];
-    channel.drop((signal) => signal.payload.callId === 'call-ended1');
+    channel.drop((signal) => 'callId' in signal.payload && signal.payload.callId === 'call-ended1');
     expect(channel.pending()).toBe(1);
     fake.setStatus('online');
 

@@ -4,7 +4,7 @@
  * connection is back, so an ICE-restart offer sent during a network switch is not lost.
  * At-least-once: the receiving engine tolerates duplicates.
  */
-import type { AdvisorApi } from '../../shared/bridge/api.ts';
+import type { CallBridge } from './call-bridge.ts';
 import type { OutgoingSignal } from '../../shared/bridge/contract.ts';
 import type { Ack } from '../../shared/protocol/signaling.ts';
 
@@ -36,7 +36,7 @@ const SWEEP_MS = 1_000; // how often waiting messages are checked for expiry
 const RECHECK_MS = 1_000; // see requeue()
 
 export function createSignalingChannel(
-  bridge: Pick<AdvisorApi, 'signal' | 'on'>,
+  bridge: Pick<CallBridge, 'signal' | 'on'>,
   options: {
     maxWaitMs?: number;
     now?: () => number;

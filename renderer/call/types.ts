@@ -3,6 +3,7 @@
  * React only subscribes to snapshots and calls the commands below.
  */
 import type { RecordingSummary } from '../../shared/bridge/contract.ts';
+import type { LobbyState } from './guest-lobby.ts';
 
 export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'active' | 'ended';
 
@@ -21,6 +22,8 @@ export type CallOutcomeKind =
 export interface Peer {
   id: string;
   displayName: string;
+  /** A client from a meeting link (no account). */
+  guest?: boolean;
 }
 
 export interface Quality {
@@ -41,6 +44,8 @@ export type PeerConnection = 'new' | 'connecting' | 'connected' | 'reconnecting'
 export interface RemoteParticipant {
   id: string;
   displayName: string;
+  /** A client from a meeting link (no account): their tile says so. */
+  guest: boolean;
   /** Ringing: invited, not answered yet; joined: in the call. */
   state: 'ringing' | 'joined';
   /** When they last joined, as the server says; a change means they came back anew. */
@@ -133,5 +138,15 @@ export interface CallEngine {
   setDevices(choice: DeviceChoice): Promise<void>;
   /** Clears the outcome / last recording message shown after a call. */
   dismiss(): void;
+  /** Clients waiting to be let in from a meeting link, and the last problem with one. */
+  lobby: {
+    snapshot: () => LobbyState;
+    subscribe: (listener: () => void) => () => void;
+  };
+  /** Lets a waiting client in, then rings them (a call, or into this meeting). */
+  admitGuest(guestId: string): Promise<void>;
+  /** Turns a waiting client away; they are told. */
+  denyGuest(guestId: string): Promise<void>;
+  dismissGuestProblem(): void;
   dispose(): void;
 }

@@ -25,6 +25,9 @@ export const LOGIN_LIMITS = {
   address: { capacity: 30, refillPerSecond: 0.5 },
 } satisfies Record<string, BucketOptions>;
 
+/** Guests' knocks per client address: ten a minute (a person types their name once). */
+export const KNOCK_LIMIT = { capacity: 10, refillPerSecond: 10 / 60 } satisfies BucketOptions;
+
 export function createMemoryRateLimiter(options: BucketOptions): RateLimiter {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();

@@ -18,6 +18,7 @@ import type { ConnectionCounter } from '../presence/presence.ts';
 import type { Delivery } from '../realtime/delivery.ts';
 import { Refusal } from '../realtime/refusal.ts';
 import type { AccountStore } from '../storage/store.ts';
+import type { People } from './people.ts';
 import {
   callGoesOn,
   joinedOf,
@@ -41,6 +42,8 @@ export interface CallHandlerDeps {
   connections: ConnectionCounter;
   delivery: Delivery;
   presence: Presence;
+  /** Names participants (members and guests) and says who may ring whom. */
+  people: People;
   log: Logger;
   timers: TimerFactory;
   ringTimeoutMs: number;
@@ -53,7 +56,7 @@ export interface CallHandlerDeps {
 /** The deps, with the timers made (their handler is server/calls/departures.ts). */
 export type CallContext = Omit<CallHandlerDeps, 'timers'> & { timers: CallTimers };
 
-export type CallEvent = Exclude<ClientEventName, 'auth-renew'>;
+export type CallEvent = Exclude<ClientEventName, 'auth-renew' | 'guest-admit' | 'guest-deny'>;
 export type Handler<E extends CallEvent> = (
   sender: Sender,
   payload: ClientPayload<E>,
@@ -141,13 +144,20 @@ export const withParticipant = (
   participants: call.participants.map((p) => (p.userId === userId ? { ...p, ...patch } : p)),
 });
 
-export const participantsView = (ctx: CallContext, call: CallRecord): Participant[] =>
-  call.participants.map((p) => ({
-    userId: p.userId,
-    displayName: ctx.store.userById(p.userId)?.displayName ?? '',
-    state: p.state,
-    ...(p.joinedAt === undefined ? {} : { joinedAt: p.joinedAt }),
-  }));
+/** The call's people as the wire names them; a guest is marked `guest: true` (members omit it). */
+export const participantsView = (ctx: CallContext, call: CallRecord): Promise<Participant[]> =>
+  Promise.all(
+    call.participants.map(async (p) => {
+      const { displayName, guest } = await ctx.people.describe(p.userId);
+      return {
+        userId: p.userId,
+        displayName,
+        state: p.state,
+        ...(p.joinedAt === undefined ? {} : { joinedAt: p.joinedAt }),
+        ...(guest ? { guest: true } : {}),
+      };
+    }),
+  );
 
 /** A stored change: the call before, the call after (its remaining people, when it ended). */
 export interface Change {
@@ -196,8 +206,8 @@ export async function mustChange(
 }
 
 /** Tells every joined participant who is in the call now. */
-export function tellParticipants(ctx: CallContext, call: CallRecord): void {
-  const payload = { callId: call.id, participants: participantsView(ctx, call) };
+export async function tellParticipants(ctx: CallContext, call: CallRecord): Promise<void> {
+  const payload = { callId: call.id, participants: await participantsView(ctx, call) };
   for (const p of joinedOf(call)) deliver(ctx, p, 'call-participants', payload);
 }
 
@@ -260,7 +270,7 @@ export async function settle(ctx: CallContext, result: Change, reason: string): 
   const added = userIds(after).filter((userId) => !participantOf(before, userId));
   const changed = [...gone.map((p) => p.userId), ...added];
   await Promise.all(changed.map((userId) => ctx.presence.announce(userId)));
-  tellParticipants(ctx, after);
+  await tellParticipants(ctx, after);
 }
 
 /** The sender's call is busy for `to`: as a busy callee, answered on the sender's socket. */

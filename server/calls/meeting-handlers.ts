@@ -4,10 +4,11 @@
  * call-renegotiate. Declined, missed and withdrawn invitations go through ring-handlers.ts and
  * departures.ts, as a 1:1 callee's would.
  *
- * The circle rule: the inviter must share a circle with the invitee, exactly as a caller must with
- * a callee. The other participants need not: a meeting may hold people who could not call each
+ * The circle rule: the inviter must share a circle with the invitee (or have admitted them, for a
+ * guest: see people.ts), exactly as a caller must with a callee. The other participants need not: a meeting may hold people who could not call each
  * other directly, because someone each of them trusts brought them in.
  */
+import { isGuestId } from '../../shared/protocol/guest.ts';
 import { MAX_PARTICIPANTS } from '../../shared/protocol/signaling.ts';
 import { Refusal } from '../realtime/refusal.ts';
 import {
@@ -27,7 +28,7 @@ import {
 import { participantOf, type CallRecord } from './registry.ts';
 
 export function meetingHandlers(ctx: CallContext) {
-  const { store, registry, delivery, log } = ctx;
+  const { registry, delivery, log } = ctx;
 
   /** Only a joined participant invites, from the socket that speaks for them. */
   function requireInviter(call: CallRecord, sender: Sender): void {
@@ -63,9 +64,12 @@ export function meetingHandlers(ctx: CallContext) {
     requireInviter(found, sender);
     if (to === sender.userId)
       throw new Refusal('not-allowed', 'You cannot invite yourself.', callId);
-    const invitee = store.userById(to);
-    if (!invitee || invitee.disabled || !store.shareCircle(sender.userId, to)) {
-      throw new Refusal('not-allowed', 'You can only invite members of your circles.', callId);
+    const invitee = await ctx.people.ringable(sender.userId, to);
+    if (!invitee) {
+      const why = isGuestId(to)
+        ? 'You can only invite a guest you let in yourself.'
+        : 'You can only invite members of your circles.';
+      throw new Refusal('not-allowed', why, callId);
     }
     const name = invitee.displayName;
     checkInvite(found, sender, to, name);
@@ -92,7 +96,7 @@ export function meetingHandlers(ctx: CallContext) {
       from: sender.userId,
       fromName: sender.displayName,
       callId,
-      participants: participantsView(ctx, result.after),
+      participants: await participantsView(ctx, result.after),
     });
     await ctx.timers.set(ringJob(callId, to), ctx.ringTimeoutMs);
     await settle(ctx, result, 'invited');

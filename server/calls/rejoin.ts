@@ -42,9 +42,10 @@ export async function ringToRejoin(
   if (!host) return;
   ctx.delivery.toUser(userId, 'call-invite', {
     from: host.userId,
-    fromName: ctx.store.userById(host.userId)?.displayName ?? '',
+    // The host may be a guest (not in the accounts store): named as the call names them.
+    fromName: (await ctx.people.describe(host.userId)).displayName,
     callId: call.id,
-    participants: participantsView(ctx, call),
+    participants: await participantsView(ctx, call),
   });
   await ctx.timers.set(reringJob(callId, userId), RERING_MS);
 }

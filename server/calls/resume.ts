@@ -27,7 +27,7 @@ import {
 import { joinedOf, type CallRecord } from './registry.ts';
 
 export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
-  const { store, registry, log, presence } = ctx;
+  const { registry, log, presence } = ctx;
 
   /** This socket speaks for the sender in their answered call now; undefined if it changed. */
   async function rebind(call: CallRecord, sender: Sender, to: string): Promise<string | undefined> {
@@ -52,8 +52,7 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
         if (rebound) return rebound;
         continue; // the call changed under us (another node): read it again
       }
-      const peer = store.userById(to);
-      if (!peer || peer.disabled || !store.shareCircle(sender.userId, to)) break;
+      if (!(await ctx.people.mayPair(sender.userId, to))) break;
       const mine = { callId, userId: sender.userId, to, socketId: sender.socketId };
       const partner = await registry.claimResume(mine, ctx.resumeWindowMs);
       if (!partner) {

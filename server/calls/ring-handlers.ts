@@ -5,6 +5,7 @@
  * withdrawn goes through the same rules.
  */
 import { randomUUID } from 'node:crypto';
+import { isGuestId } from '../../shared/protocol/guest.ts';
 import { Refusal } from '../realtime/refusal.ts';
 import {
   findCall,
@@ -24,14 +25,17 @@ import { SEED_NEXT_CALL, type HeldCandidates } from './held-candidates.ts';
 import { participantOf, type CallRecord } from './registry.ts';
 
 export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
-  const { store, registry, delivery, presence, log } = ctx;
+  const { registry, delivery, presence, log } = ctx;
 
   const offer: Handler<'call-offer'> = async (sender, payload) => {
     const { to } = payload;
     if (to === sender.userId) throw new Refusal('not-allowed', 'You cannot call yourself.');
-    const callee = store.userById(to);
-    if (!callee || callee.disabled || !store.shareCircle(sender.userId, to)) {
-      throw new Refusal('not-allowed', 'You can only call members of your circles.');
+    const callee = await ctx.people.ringable(sender.userId, to);
+    if (!callee) {
+      const why = isGuestId(to)
+        ? 'You can only call a guest you let in yourself.'
+        : 'You can only call members of your circles.';
+      throw new Refusal('not-allowed', why);
     }
     if (payload.callId && (await registry.get(payload.callId))) {
       throw new Refusal('invalid-payload', 'That call id is in use.', payload.callId);

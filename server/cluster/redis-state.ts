@@ -2,12 +2,12 @@
  * `--redis <url>`: the shared state of several nodes in one Redis. Socket.io's Redis Streams
  * adapter carries emits between nodes (a stream, so a Redis restart loses none: each node reads
  * on from its last offset, and once-publisher.ts puts each emit in exactly once); calls,
- * connection counts, call timers and sign-in limits are ours. The per-socket message budget
+ * connection counts, call timers, sign-in and knock limits and the guests' lobby are ours. The per-socket message budget
  * stays in each node's memory: a socket lives on one node only.
  */
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { LOGIN_LIMITS } from '../auth/rate-limit.ts';
+import { KNOCK_LIMIT, LOGIN_LIMITS } from '../auth/rate-limit.ts';
 import type { RedisOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { GoneSocket, SharedState } from '../shared-state.ts';
@@ -15,6 +15,7 @@ import { watchNodes } from './node-liveness.ts';
 import { oncePublisher } from './once-publisher.ts';
 import { connectRedis } from './redis-client.ts';
 import { createRedisConnectionCounter } from './redis-connections.ts';
+import { createRedisLobby } from './redis-lobby.ts';
 import { createRedisRateLimiter } from './redis-rate-limit.ts';
 import { createRedisCallRegistry } from './redis-registry.ts';
 import { createRedisTimers } from './redis-timers.ts';
@@ -32,6 +33,8 @@ export async function connectRedisState(options: RedisOptions, log: Logger): Pro
     timers: createRedisTimers(client, options.timerPollMs, log),
     accountLimiter: createRedisRateLimiter(client, 'login-account', LOGIN_LIMITS.account),
     addressLimiter: createRedisRateLimiter(client, 'login-address', LOGIN_LIMITS.address),
+    knockLimiter: createRedisRateLimiter(client, 'guest-knock', KNOCK_LIMIT),
+    lobby: createRedisLobby(client),
     adapter: createAdapter(oncePublisher(client), {
       streamName: 'rr:signaling',
       channelPrefix: 'rr:signaling',

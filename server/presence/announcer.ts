@@ -1,10 +1,11 @@
+import { isGuestId } from '../../shared/protocol/guest.ts';
 import type { PresenceStatus } from '../../shared/protocol/signaling.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { Delivery } from '../realtime/delivery.ts';
 import type { AccountStore } from '../storage/store.ts';
 import type { ConnectionCounter } from './presence.ts';
 
-/** Works out a user's presence and tells their circle-mates when it changes. */
+/** Works out a user's presence and tells their circle-mates when it changes (never a guest's). */
 export function createPresence(deps: {
   store: AccountStore;
   registry: CallRegistry;
@@ -33,6 +34,8 @@ export function createPresence(deps: {
     statusOf,
     /** Tells the user's circle-mates their status, except `skip` (the call's own people), who learn it from the call itself. */
     async announce(userId: string, skip: string | string[] = []): Promise<void> {
+      // Guests have no circles: nobody follows their presence, and it is told to nobody.
+      if (isGuestId(userId)) return;
       const except = Array.isArray(skip) ? skip : [skip];
       const to = matesOf(userId).filter((id) => !except.includes(id));
       deps.delivery.toUser(to, 'presence', {

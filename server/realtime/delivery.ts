@@ -24,6 +24,10 @@ export function createDelivery(io: Server) {
     ): void {
       io.to(socketId).emit(event, payload);
     },
+    /** Ends every connection of this user, on any node (what was emitted to them goes first). */
+    disconnectUser(userId: string): void {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
   };
 }
 export type Delivery = ReturnType<typeof createDelivery>;

@@ -15,7 +15,15 @@ export type EventHandler = (payload: never) => Promise<string | undefined>;
 export function dispatch(
   socket: Socket,
   handlers: Partial<Record<ClientEventName, (payload: never) => Promise<string | undefined>>>,
-  deps: { limiter: RateLimiter; log: Logger },
+  deps: {
+    limiter: RateLimiter;
+    log: Logger;
+    /**
+     * When set, only these events are handled; any other (known or not) is refused as
+     * not-allowed with `refusal` (a guest's socket: see server/guests/guest-events.ts).
+     */
+    only?: { events: ReadonlySet<string>; refusal: string };
+  },
 ): void {
   const answer = (event: string, ack: unknown, result: Ack): void => {
     if (!result.ok) {
@@ -44,6 +52,12 @@ export function dispatch(
     ack: unknown,
     allowed: Promise<boolean>,
   ): Promise<void> => {
+    if (deps.only && !deps.only.events.has(name)) {
+      const code = (await allowed) ? 'not-allowed' : 'rate-limited';
+      const message = code === 'not-allowed' ? deps.only.refusal : 'Too many messages; slow down.';
+      answer(name.slice(0, 64), ack, { ok: false, error: { code, message } });
+      return;
+    }
     const handler = Object.hasOwn(handlers, name) ? handlers[name as ClientEventName] : undefined;
     if (!handler) {
       answer(name.slice(0, 64), ack, {
@@ -84,8 +98,10 @@ export function dispatch(
     }
     const known = Object.hasOwn(handlers, name);
     if (!known) ack = args.at(-1);
-    // The budget is spent on arrival, so a flood is refused at once rather than queued.
-    const allowed = known ? deps.limiter.take(socket.id) : Promise.resolve(true);
+    // The budget is spent on arrival, so a flood is refused at once rather than queued. On a
+    // restricted socket (deps.only) every message spends it: refusing must not be a free flood.
+    const spends = known || deps.only !== undefined;
+    const allowed = spends ? deps.limiter.take(socket.id) : Promise.resolve(true);
     queue = queue.then(() =>
       handle(name, payload, ack, allowed).catch((error: unknown) => {
         refuse(name, ack, error);

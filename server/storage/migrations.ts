@@ -29,4 +29,15 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    );
    CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);`,
+  // Guest links: only the token's SHA-256 hash is kept; a revoked or expired link stays until
+  // its advisor is deleted, so a knock with it answers the same "not valid" as an unknown one.
+  `CREATE TABLE guest_links (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     advisor_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE INDEX guest_links_advisor ON guest_links(advisor_id, expires_at);`,
 ];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { guestLinkStore } from './guest-link-store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import {
   StoreError,
@@ -90,6 +91,7 @@ function createSqliteStore(db: DatabaseSync): AccountStore {
   });
 
   return {
+    ...guestLinkStore(db),
     createUser({ username, displayName, passwordHash }) {
       if (q.userByName.get(username)) {
         throw new StoreError('exists', `A user named "${username}" exists already.`);

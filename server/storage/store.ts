@@ -1,5 +1,5 @@
 /**
- * What the server keeps: accounts, circles and refresh tokens. An interface, so that a shared
+ * What the server keeps: accounts, circles, refresh tokens and guest links. An interface, so that a shared
  * database can stand in for the embedded SQLite file when several nodes run.
  */
 export interface UserRecord {
@@ -26,6 +26,27 @@ export interface RefreshTokenRecord {
   revokedAt: number | null;
 }
 
+/** A meeting link an advisor made for guests (shared/protocol/guest.ts). */
+export interface GuestLinkRecord {
+  id: string;
+  /** SHA-256 of the token, base64url: the token itself is never stored. */
+  tokenHash: string;
+  advisorId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface GuestLinkStore {
+  insertGuestLink(link: Omit<GuestLinkRecord, 'revokedAt'>): void;
+  guestLinkByHash(tokenHash: string): GuestLinkRecord | undefined;
+  guestLinkById(id: string): GuestLinkRecord | undefined;
+  /** The advisor's links neither expired (at `now`) nor revoked, oldest first. */
+  liveGuestLinks(advisorId: string, now: number): GuestLinkRecord[];
+  /** False when the link is not this advisor's, unknown, or revoked already. */
+  revokeGuestLink(id: string, advisorId: string, at: number): boolean;
+}
+
 export class StoreError extends Error {
   readonly code: 'exists' | 'not-found';
   constructor(code: 'exists' | 'not-found', message: string) {
@@ -34,7 +55,7 @@ export class StoreError extends Error {
   }
 }
 
-export interface AccountStore {
+export interface AccountStore extends GuestLinkStore {
   createUser(user: { username: string; displayName: string; passwordHash: string }): PublicUser;
   userByUsername(username: string): UserRecord | undefined;
   userById(id: string): UserRecord | undefined;

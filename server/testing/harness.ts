@@ -30,8 +30,11 @@ export interface Harness {
   login(username: string, password?: string): Promise<TokenPair>;
   /** A connected, authenticated socket for this user. */
   connect(username: string): Promise<Client>;
+  /** A connected socket with this handshake token (a guest's: see guests.ts), as `tokens.user`. */
+  connectWith(token: string, tokens: TokenPair): Promise<Client>;
   post(path: string, body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
   get(path: string, token?: string): Promise<{ status: number; body: unknown }>;
+  del(path: string, token?: string): Promise<{ status: number; body: unknown }>;
   /** Stops the server (sockets drop, the port closes); data stays. */
   stop(): Promise<void>;
   /** Starts a new server process-equivalent on the same port and data: a server restart. */
@@ -86,7 +89,9 @@ export async function startHarness(
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const json: unknown = await res.json();
+    const text = await res.text();
+    // 204 and the like have no body.
+    const json: unknown = text ? JSON.parse(text) : undefined;
     return { status: res.status, body: json };
   };
 
@@ -121,8 +126,11 @@ export async function startHarness(
     },
     async connect(username) {
       const tokens = await harness.login(username);
+      return harness.connectWith(tokens.accessToken, tokens);
+    },
+    async connectWith(token, tokens) {
       const socket = io(url, {
-        auth: { token: tokens.accessToken },
+        auth: { token },
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
@@ -137,6 +145,7 @@ export async function startHarness(
     },
     post: (path, body, token) => request('POST', path, body, token),
     get: (path, token) => request('GET', path, undefined, token),
+    del: (path, token) => request('DELETE', path, undefined, token),
     async stop() {
       if (!running) return;
       running = false;

@@ -6,6 +6,7 @@ export const CHANNELS = [
   'app:info',
   'app:set-call-state',
   'app:notify-incoming-call',
+  'app:notify-guest-waiting',
   'session:get',
   'session:sign-in',
   'session:sign-out',
@@ -24,6 +25,10 @@ export const CHANNELS = [
   'recording:append',
   'recording:stop',
   'recording:reveal',
+  'guests:create-link',
+  'guests:list-links',
+  'guests:revoke-link',
+  'clipboard:write-text',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -33,6 +38,7 @@ export const EVENTS = [
   'signal:event',
   'settings:changed',
   'app:incoming-call-clicked',
+  'app:guest-waiting-clicked',
   'app:quit-requested-in-call',
   'app:update',
 ] as const;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../protocol/limits.ts';
+import { guestLinkSchema } from '../protocol/guest.ts';
 import { callIdSchema, userIdSchema } from '../protocol/ids.ts';
 import {
   circlesResponseSchema,
@@ -162,6 +163,25 @@ export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 /** At most this many bytes in one append (MediaRecorder's 1 s chunks are far smaller). */
 export const MAX_RECORDING_CHUNK = 8 * 1024 * 1024;
 
+// ---- guests --------------------------------------------------------------------------------
+/**
+ * A guest link's id as the bridge carries it: it becomes a URL path segment in main, so only
+ * plain characters (no "/", "..", "%").
+ */
+export const guestLinkIdSchema = guestLinkSchema.shape.id.regex(
+  /^[A-Za-z0-9_-]+$/,
+  'link ids are letters, digits, _ and -',
+);
+/** A link just made: the only time its full address is known (the server keeps only a hash). */
+export const createdLinkSchema = guestLinkSchema.extend({
+  id: guestLinkIdSchema,
+  /** `${serverUrl}${GUEST_PAGE_PATH}${token}`: what the advisor sends the client. */
+  link: z.string().max(4_096),
+});
+export type CreatedLink = z.infer<typeof createdLinkSchema>;
+/** The most text one copy puts on the clipboard (a link is far shorter). */
+export const MAX_CLIPBOARD_CHARS = 4_096;
+
 // ---- the contract --------------------------------------------------------------------------
 const none = z.tuple([]);
 const empty = z.null();
@@ -180,6 +200,12 @@ export const contract = {
   'app:notify-incoming-call': {
     args: z.tuple([
       z.object({ callId: callIdSchema, callerName: z.string().max(LIMITS.displayNameChars) }),
+    ]),
+    result: z.object({ shown: z.boolean() }),
+  },
+  'app:notify-guest-waiting': {
+    args: z.tuple([
+      z.object({ guestId: userIdSchema, name: z.string().max(LIMITS.displayNameChars) }),
     ]),
     result: z.object({ shown: z.boolean() }),
   },
@@ -228,6 +254,16 @@ export const contract = {
   },
   'recording:stop': { args: z.tuple([recordingIdSchema]), result: recordingSummarySchema },
   'recording:reveal': { args: z.tuple([recordingIdSchema]), result: empty },
+  'guests:create-link': { args: none, result: createdLinkSchema },
+  'guests:list-links': {
+    args: none,
+    result: z.object({ links: z.array(guestLinkSchema.extend({ id: guestLinkIdSchema })) }),
+  },
+  'guests:revoke-link': { args: z.tuple([guestLinkIdSchema]), result: empty },
+  'clipboard:write-text': {
+    args: z.tuple([z.string().min(1).max(MAX_CLIPBOARD_CHARS)]),
+    result: empty,
+  },
 } satisfies Record<Channel, { args: z.ZodTuple; result: z.ZodType }>;
 
 /** An app update in progress, as the advisor sees it (IT's update server, never mid-call). */
@@ -244,6 +280,7 @@ export const events = {
   'signal:event': incomingSignalSchema,
   'settings:changed': settingsViewSchema,
   'app:incoming-call-clicked': z.object({ callId: callIdSchema }),
+  'app:guest-waiting-clicked': z.object({ guestId: userIdSchema }),
   'app:quit-requested-in-call': z.null(),
   'app:update': updateStatusSchema,
 } satisfies Record<BridgeEvent, z.ZodType>;

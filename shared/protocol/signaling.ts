@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.ts';
+import { guestRefusalSchema } from './guest.ts';
 import { callIdSchema, userIdSchema, type CallId } from './ids.ts';
 
 export const sessionDescriptionSchema = z.object({
@@ -94,6 +95,14 @@ export const clientEvents = {
    * (call-renegotiate keyed by call id and peer).
    */
   'call-join': z.object({ ...to, ...callId }),
+  /**
+   * Guests (see guest.ts). The advisor lets a waiting guest in: the server tells the guest, and
+   * the advisor's app then rings them (call-offer, or call-invite into the meeting). Refused with
+   * meeting-full when the advisor's meeting has no room; the guest is told so.
+   */
+  'guest-admit': z.object({ guestId: userIdSchema }),
+  /** The advisor turns a waiting guest away; the guest is told and disconnected. */
+  'guest-deny': z.object({ guestId: userIdSchema }),
   /** A fresh access token for a live socket, so it outlives the token it connected with. */
   'auth-renew': z.object({ token: z.string().min(1).max(4_096) }),
 } as const;
@@ -134,6 +143,8 @@ export const participantSchema = z.object({
    * and take the new offer.
    */
   joinedAt: z.number().int().nonnegative().optional(),
+  /** A guest from a meeting link (no account): marked as such on every tile. */
+  guest: z.boolean().optional(),
 });
 export type Participant = z.infer<typeof participantSchema>;
 const participants = { participants: z.array(participantSchema).max(MAX_PARTICIPANTS) };
@@ -184,6 +195,20 @@ export const serverEvents = {
   'presence-snapshot': z.object({
     users: z.array(z.object({ userId: userIdSchema, status: presenceStatusSchema })),
   }),
+  /** To the advisor's devices: a guest opened their link and asks to join. */
+  'guest-waiting': z.object({
+    guestId: userIdSchema,
+    name: z.string().max(LIMITS.displayNameChars),
+  }),
+  /** To the advisor's devices: the guest left the lobby (admitted, denied, or closed the page). */
+  'guest-gone': z.object({ guestId: userIdSchema }),
+  /** To the guest: let in; the advisor's app rings them next. */
+  'guest-admitted': z.object({
+    advisorId: userIdSchema,
+    advisorName: z.string().max(LIMITS.displayNameChars),
+  }),
+  /** To the guest: turned away (denied, meeting full, link withdrawn); they are disconnected. */
+  'guest-refused': z.object({ reason: guestRefusalSchema, message: z.string() }),
   /** The access token of this socket expired; it is disconnected next. Reconnect with a fresh one. */
   'auth-expired': z.object({ message: z.string() }),
 } as const;

@@ -5,21 +5,12 @@
  */
 import { useEffect, useState } from 'react';
 import { describeMediaError } from '../../call/local-media.ts';
+import { watchLevel } from '../../call/mic-level.ts';
 
 export interface MediaPreview {
   stream: MediaStream | null;
   level: number;
   error: string | null;
-}
-
-/** Level from the signal's RMS in dBFS: -60 dB (silence) → 0, 0 dB (full scale) → 100. */
-function levelOf(samples: Float32Array<ArrayBuffer>): number {
-  let sum = 0;
-  for (const sample of samples) sum += sample * sample;
-  const rms = Math.sqrt(sum / samples.length);
-  if (rms <= 0) return 0;
-  const db = 20 * Math.log10(rms);
-  return Math.max(0, Math.min(100, Math.round(((db + 60) / 60) * 100)));
 }
 
 export function useMediaPreview(
@@ -34,8 +25,7 @@ export function useMediaPreview(
   useEffect(() => {
     let stopped = false;
     let media: MediaStream | null = null;
-    let context: AudioContext | null = null;
-    let timer: ReturnType<typeof setInterval> | undefined;
+    let stopLevel = (): void => undefined;
 
     const open = async (): Promise<MediaStream> => {
       try {
@@ -60,16 +50,7 @@ export function useMediaPreview(
         setStream(opened);
         setError(null);
         onStarted();
-        if (opened.getAudioTracks().length === 0) return;
-        context = new AudioContext();
-        const analyser = context.createAnalyser();
-        analyser.fftSize = 1024;
-        context.createMediaStreamSource(opened).connect(analyser);
-        const samples = new Float32Array(analyser.fftSize);
-        timer = setInterval(() => {
-          analyser.getFloatTimeDomainData(samples);
-          setLevel(levelOf(samples));
-        }, 100);
+        stopLevel = watchLevel(opened, setLevel);
       })
       .catch((failure: unknown) => {
         if (!stopped) setError(describeMediaError(failure));
@@ -77,9 +58,8 @@ export function useMediaPreview(
 
     return () => {
       stopped = true;
-      clearInterval(timer);
+      stopLevel();
       for (const track of media?.getTracks() ?? []) track.stop();
-      void context?.close().catch(() => undefined);
       setStream(null);
       setLevel(0);
     };
