@@ -1,8 +1,8 @@
 /**
  * A client joins from a link in a plain browser page (no app, no bridge): the advisor's Deny,
- * links that expired or were revoked, a guest in a meeting of three, and recording's notice and
- * consent reaching the guest (the lobby and the 1:1 call itself: guest-page.spec.ts). Every
- * guest screen here is scanned with axe and captured.
+ * links that expired or were revoked, a guest in a meeting of three, and recording's notice,
+ * consent and a shared screen reaching the guest (the lobby and the 1:1 call itself:
+ * guest-page.spec.ts). Every guest screen here is scanned with axe and captured.
  */
 import type { Page, TestInfo } from '@playwright/test';
 import { GUEST_REFUSAL_MESSAGES, LINK_INVALID } from '../shared/protocol/guest.ts';
@@ -102,7 +102,7 @@ test.describe('a client in a meeting', () => {
     await closePage(guest);
   });
 
-  test('recording: the client is asked for consent and sees the banner', async ({
+  test('recording and a shared screen reach the client: asked for consent, shown the banner, the screen decoded', async ({
     app,
     browser,
   }, testInfo) => {
@@ -131,6 +131,13 @@ test.describe('a client in a meeting', () => {
       guest.getByRole('status').filter({ hasText: 'This call is being recorded' }),
     ).toBeVisible();
     await capture(guest, testInfo, 'guest-recording-banner');
+
+    await avery.page.getByRole('button', { name: 'Share screen' }).click();
+    const picker = avery.page.getByRole('dialog', { name: 'Share your screen' });
+    await picker.getByRole('radio').first().check();
+    await picker.getByRole('button', { name: 'Share' }).click();
+    await waitForDecodedFrames(guest, "Avery Tester's screen", 5, 1280);
+    await capture(guest, testInfo, 'guest-sees-screen');
     await closePage(guest);
   });
 });
