@@ -93,12 +93,15 @@ export function createSignalHandlers(
       }
       if (!joining.pending || !inCall(state())) return;
       joining.pending = false;
-      for (const person of joined) {
-        if (context.peers.get(person.id)) continue;
-        const session = await context.openPeer(person.id);
-        const offer = await session.offer();
-        void context.sendTo(person.id, 'call-renegotiate', { description: offer });
-      }
+      // Offer to everyone at once: offering in turn made the last pair of a meeting wait for the rest.
+      const newcomers = joined.filter((person) => !context.peers.get(person.id));
+      await Promise.all(
+        newcomers.map(async (person) => {
+          const session = await context.openPeer(person.id);
+          const offer = await session.offer();
+          void context.sendTo(person.id, 'call-renegotiate', { description: offer });
+        }),
+      );
     },
     'call-answer': async (p) => {
       const s = state();
