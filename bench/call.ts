@@ -233,6 +233,8 @@ async function main(): Promise<void> {
       serverUrl: server.url,
       rendererOrigin: renderer.origin,
       signedIn: true,
+      // Record at once, without the consent round (consent-required is the default).
+      policy: { recording: 'allowed' },
     });
     await advisor.context.addInitScript({ content: PROBES });
     await advisor.page.reload();

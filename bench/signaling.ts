@@ -240,14 +240,26 @@ async function main(): Promise<void> {
     process.stdout.write(`Seeding ${pairCount * 2} users... `);
     const pairs = await seedPairs(dataDir, pairCount);
     console.log('done.');
+    // Every bench client comes from 127.0.0.1: lift the per-address caps meant for the internet.
+    const loopbackClients = ['--max-sockets-per-address', '1000000', '--handshake-rate', '1000000'];
     // Idle sockets first, on a fresh server: its RSS is what a firm's server would show.
-    const fresh = await startChild('server/cli.ts', ['--port', '0', '--data', dataDir, '--quiet']);
+    const fresh = await startChild('server/cli.ts', [
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--quiet',
+      ...loopbackClients,
+    ]);
     const idle = await idleSockets('ours', fresh, pairs);
     await fresh.stop();
     const freshBare = await startChild('bench/bare-relay.ts', []);
     const idleBare = await idleSockets('bare', freshBare, pairs);
     await freshBare.stop();
-    const serverArgs = ['--port', '0', '--data', dataDir, '--quiet', '--socket-rate', '100000'];
+    const serverArgs = [
+      ...['--port', '0', '--data', dataDir, '--quiet', '--socket-rate', '100000'],
+      ...loopbackClients,
+    ];
     const ours = await startChild('server/cli.ts', serverArgs);
     const bare = await startChild('bench/bare-relay.ts', []);
     console.log(

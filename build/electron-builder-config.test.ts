@@ -11,9 +11,9 @@ import type { Configuration } from 'app-builder-lib';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
 import type { AfterPackContext } from 'electron-builder';
+import { LinuxPackager } from 'app-builder-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import afterPack, { electronBinaryPath } from './after-pack.ts';
-import { FUSES } from './fuses.ts';
+import { BUILDER_FUSES, FUSES, readBuilderFuses } from './fuses.ts';
 import { expectedFuses, readFuses, writeFakeElectronBinary } from './testing/fake-electron.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -98,52 +98,83 @@ describe('what gets packed', () => {
 });
 
 describe('fuses', () => {
-  it('build/fuses.ts holds the required settings', () => {
+  /** The security baseline (design.md), written out here on purpose rather than read from anywhere. */
+  const REQUIRED = {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    loadBrowserProcessSpecificV8Snapshot: false,
+    grantFileProtocolExtraPrivileges: false,
+  };
+
+  it('electron-builder flips every fuse itself, as the baseline requires', () => {
+    expect(config.electronFuses).toStrictEqual({ ...REQUIRED, resetAdHocDarwinSignature: true });
+    // Every key electron-builder knows is set: none is left to Electron's default.
+    expect(Object.keys(BUILDER_FUSES).sort()).toEqual(Object.keys(REQUIRED).sort());
+  });
+
+  it('no afterPack hook: the fuses are electron-builder’s own step, before it signs', () => {
+    expect(config.afterPack).toBeUndefined();
+    expect(yml).not.toMatch(/after-?pack/i);
+  });
+
+  it('the validator rejects a fuse key it does not know', async () => {
+    await expect(
+      validate({
+        ...config,
+        electronFuses: { ...config.electronFuses, runAsNodeX: false },
+      } as Configuration),
+    ).rejects.toThrow(/electronFuses/);
+  });
+
+  it('build/fuses.ts reads the block exactly as electron-builder’s loader does', () => {
+    expect(readBuilderFuses(yml)).toStrictEqual(config.electronFuses);
+  });
+
+  it('Forge’s fuses plugin gets the same values, strictly', () => {
     expect(FUSES).toMatchObject({
+      strictlyRequireAllFuses: true,
       [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
       [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
-      [FuseV1Options.EnableCookieEncryption]: true,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
-      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
       [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
-      strictlyRequireAllFuses: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+      [FuseV1Options.WasmTrapHandlers]: true,
     });
   });
 
-  it('are flipped by the afterPack hook only (one source of truth)', () => {
-    expect(config.afterPack).toBe('build/after-pack.ts');
-    expect(config.electronFuses).toBeUndefined();
+  it('a block with a fuse missing or a value that is not a boolean is refused', () => {
+    expect(() => readBuilderFuses(yml.replace(/^ {2}runAsNode: false\n/m, ''))).toThrow(
+      /runAsNode not set/,
+    );
+    expect(() =>
+      readBuilderFuses(yml.replace('  onlyLoadAppFromAsar: true', '  onlyLoadAppFromAsar: yes')),
+    ).toThrow(/onlyLoadAppFromAsar: yes/);
+    expect(() => readBuilderFuses('appId: x\n')).toThrow(/no top-level electronFuses/);
   });
 
-  it('afterPack flips them in the packed binary', async () => {
+  it('electron-builder’s fuse step flips them in a binary', async () => {
     const appOutDir = await tempDir();
     const binary = join(appOutDir, 'richesreach-advisor');
     await writeFakeElectronBinary(binary);
-    const context = {
+    expect(await readFuses(binary)).not.toEqual(expectedFuses(FUSES));
+    // The code electron-builder runs after packing and before signing (platformPackager).
+    const packager = Object.create(LinuxPackager.prototype) as {
+      doAddElectronFuses(context: AfterPackContext): Promise<void>;
+    };
+    Object.defineProperty(packager, 'executableName', { value: 'richesreach-advisor' });
+    Object.defineProperty(packager, 'config', { value: config });
+    await packager.doAddElectronFuses({
       appOutDir,
       electronPlatformName: 'linux',
-      arch: 1,
-      packager: { executableName: 'richesreach-advisor', appInfo: { productFilename: 'X' } },
-    } as unknown as AfterPackContext;
-    expect(await readFuses(binary)).not.toEqual(expectedFuses(FUSES));
-
-    await afterPack(context);
-
+    } as unknown as AfterPackContext);
     expect(await readFuses(binary)).toEqual(expectedFuses(FUSES));
-  });
-
-  it('afterPack finds the binary on each platform', () => {
-    const context = (electronPlatformName: string) =>
-      ({
-        appOutDir: '/out',
-        electronPlatformName,
-        packager: { executableName: 'richesreach-advisor', appInfo: { productFilename: 'App' } },
-      }) as unknown as AfterPackContext;
-    expect(electronBinaryPath(context('darwin'))).toBe('/out/App.app');
-    expect(electronBinaryPath(context('win32'))).toBe('/out/App.exe');
-    expect(electronBinaryPath(context('linux'))).toBe('/out/richesreach-advisor');
   });
 });
 

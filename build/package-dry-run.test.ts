@@ -2,7 +2,7 @@
  * A packaging dry run: Forge's own Vite build of main, preload and renderer, then
  * `electron-builder --dir` against a stand-in Electron (no binary can be downloaded here), then a
  * look inside the app.asar it produced. Catches what `files`, `asarUnpack`, the Vite externals and
- * the afterPack hook really do, not what they look like they do.
+ * the `electronFuses` step really do, not what they look like they do.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -181,7 +181,7 @@ describe('electron-builder --dir with the real config', () => {
     expect([...requiredModules(code)]).toEqual(['electron']);
   });
 
-  it('the afterPack hook flipped the fuses in the packed binary', async () => {
+  it('electron-builder flipped the fuses (electronFuses) in the packed binary', async () => {
     expect(await readFuses(join(appOutDir, 'richesreach-advisor'))).toEqual(expectedFuses(FUSES));
   });
 

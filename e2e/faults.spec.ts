@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRecordingWriter } from '../main/recording/writer.ts';
+import { verifyRecording } from '../main/recording/verify.ts';
 import { iceServersFor } from '../server/ice/ice-servers.ts';
 import { averyCallsBlake, connected, expect, test } from './fixtures.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
@@ -271,7 +271,7 @@ test.describe('recording through a crash', () => {
   test('renderer killed while recording: the file holds all but the last second, closed as interrupted', async ({
     app,
   }, testInfo) => {
-    const { avery, blake } = await connected(app);
+    const { avery, blake } = await connected(app, { recording: 'allowed' });
     await avery.page.getByRole('button', { name: 'Start recording' }).click();
     await expect(status(avery, 'This call is being recorded')).toBeVisible();
     const started = Date.now();
@@ -299,12 +299,13 @@ test.describe('recording through a crash', () => {
         .update(readFileSync(join(folder, webm!)))
         .digest('hex'),
     );
+    // Signed, and the verifier says so: cut short, as recorded.
+    await expect(verifyRecording(join(folder, webm!))).resolves.toMatchObject({
+      verdict: 'valid',
+      status: 'interrupted',
+    });
     // And the next start finds nothing left open.
-    const recovered = await createRecordingWriter({
-      folder: () => folder,
-      policy: () => 'allowed',
-      appVersion: '0.0.0-test',
-    }).recoverInterrupted();
+    const recovered = await avery.services.recordings.recoverInterrupted();
     expect(recovered).toEqual([]);
     const probe = await probeRecording(join(folder, webm!), join(avery.folder, 'remuxed.webm'));
     const recordedFor = (killedAt - started) / 1000;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifyRecording } from '../main/recording/verify.ts';
 import { accessibilityProblems, averyCallsBlake, connected, expect, test } from './fixtures.ts';
 import { framesDuring, probeRecording, videoInfo, waitForDecodedFrames } from './media.ts';
 
@@ -175,7 +176,8 @@ test.describe('in a call', () => {
   test('record ~5 s: a valid WebM with video and audio, manifest hash matches, the peer saw the banner', async ({
     app,
   }, testInfo) => {
-    const { avery, blake } = await connected(app);
+    // Recording without asking first needs IT's say-so (consent-required is the default).
+    const { avery, blake } = await connected(app, { recording: 'allowed' });
     const clickedStart = Date.now();
     await avery.page.getByRole('button', { name: 'Start recording' }).click();
     await expect(
@@ -206,6 +208,11 @@ test.describe('in a call', () => {
     };
     expect(manifest.status).toBe('complete');
     expect(manifest.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    // Signed with this install's key, chained over every chunk: the verifier says valid.
+    await expect(verifyRecording(file)).resolves.toMatchObject({
+      verdict: 'valid',
+      status: 'complete',
+    });
 
     const probe = await probeRecording(file, join(avery.folder, 'remuxed.webm'));
     expect(probe.streams).toEqual(['audio', 'video']);

@@ -18,6 +18,12 @@ test.describe('sign in', () => {
     await expect(page.getByRole('alert')).toContainText(
       'Cannot reach the server at http://127.0.0.1:9',
     );
+
+    // Another computer over plain http:// is refused, with the reason, before anything is sent.
+    await signInWithUi(page, 'http://firm.example', 'avery', PASSWORD);
+    await expect(page.getByRole('alert')).toHaveText(
+      "Use an https:// address: the connection to your firm's server must be encrypted.",
+    );
     await page.screenshot({ path: testInfo.outputPath('sign-in-error.png') });
   });
 

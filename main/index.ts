@@ -12,6 +12,7 @@ import {
   clipboard,
   desktopCapturer,
   dialog,
+  Menu,
   Notification,
   powerSaveBlocker,
   protocol,
@@ -24,12 +25,18 @@ import ElectronStore from 'electron-store';
 import { autoUpdater } from 'electron-updater';
 import keytar from 'keytar';
 import { electronClipboardWriter } from './clipboard/register-clipboard.ts';
+import { copyFromMenu } from './diagnostics/copy-from-menu.ts';
 import { createWindowEventSink, registerIpc } from './ipc/electron-ipc.ts';
+import { createLogFile } from './log/log-file.ts';
+import { createMainLog } from './log/main-log.ts';
 import { registerScreen } from './media/register-screen.ts';
 import { createScreenSources } from './media/screen-sources.ts';
+import { createAppNetwork } from './net/app-network.ts';
+import { interruptRecordingsWhenPageGoes } from './recording/page-lifecycle.ts';
 import { createServices } from './services.ts';
 import { policyFilePath } from './settings/policy.ts';
 import { settingsStoreOptions } from './settings/store-options.ts';
+import { installAppMenu } from './shell/app-menu.ts';
 import { electronNotifier, electronPowerSave, registerAppChannels } from './shell/app-channels.ts';
 import {
   claimSingleInstance,
@@ -43,6 +50,7 @@ import { recoverFromRendererCrash } from './shell/renderer-gone.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './shell/protocol.ts';
 import { createMainWindow, devServerUrlFrom } from './shell/window.ts';
 import { startUpdates } from './update/register-updates.ts';
+import { readFeedUrl } from './update/update-gate.ts';
 import type { Updater } from './update/updater.ts';
 
 // Defined by Forge's Vite plugin: the renderer's dev server under `electron-forge start`,
@@ -52,10 +60,6 @@ declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 const BUILD_DIR = __dirname;
 const PRELOAD = join(BUILD_DIR, 'preload.cjs');
 const RENDERER = join(BUILD_DIR, '..', 'renderer', 'main_window');
-
-function log(event: string, fields: Record<string, string | number> = {}): void {
-  console.info(`[advisor] ${event}`, fields);
-}
 
 const devServerUrl = app.isPackaged
   ? undefined
@@ -70,6 +74,12 @@ const trustedOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
 const userDataOverride = process.env.ADVISOR_USER_DATA_DIR;
 if (!app.isPackaged && userDataOverride) app.setPath('userData', userDataOverride);
 
+// JSON lines in <userData>/logs/main.log (rotated, owner-only, scrubbed), and on the console.
+const mainLog = createMainLog({
+  file: createLogFile({ dir: join(app.getPath('userData'), 'logs') }),
+});
+const { log } = mainLog;
+
 let mainWindow: BrowserWindow | null = null;
 
 function start(): void {
@@ -81,6 +91,7 @@ function start(): void {
   const window = createMainWindow({
     preloadPath: PRELOAD,
     devServerUrl,
+    packaged: app.isPackaged,
     onLoadFailed: (error) => {
       log('window.load-failed', { error: error instanceof Error ? error.message : 'unknown' });
     },
@@ -94,6 +105,7 @@ function start(): void {
   });
 
   const documentsDir = app.getPath('documents');
+  const network = createAppNetwork({ parentWindow: () => mainWindow, log });
   const services = createServices({
     trustedOrigin,
     store: new ElectronStore(settingsStoreOptions({ cwd: app.getPath('userData'), documentsDir })),
@@ -115,7 +127,21 @@ function start(): void {
       shell.showItemInFolder(path);
     },
     writeClipboard: electronClipboardWriter(clipboard),
+    // The system proxy (PAC, sign-in prompt) and the OS trust store, for REST and the socket.
+    fetch: network.fetch,
+    socketTransport: network.socketTransport,
+    packaged: app.isPackaged,
     log,
+    mainLog,
+  });
+  installAppMenu(Menu, {
+    platform: process.platform,
+    appName: app.getName(),
+    version: app.getVersion(),
+    packaged: app.isPackaged,
+    onCopyDiagnostics: () => {
+      void copyFromMenu(services.diagnostics, (options) => dialog.showMessageBox(window, options));
+    },
   });
 
   let updater: Updater | null = null;
@@ -153,6 +179,8 @@ function start(): void {
     interruptRecordings: () => services.recordings.interruptAll(),
     log,
   });
+  // A reload, a navigation or the window closing ends the page's MediaRecorder too.
+  interruptRecordingsWhenPageGoes(window.webContents, services.recordings, log);
   installQuitGuard({
     window,
     callState: () => appChannels.callState(),
@@ -168,6 +196,10 @@ function start(): void {
       isInCall: () => appChannels.isInCall(),
       sink,
       log,
+      installer: {
+        platform: process.platform,
+        feedUrl: readFeedUrl(join(process.resourcesPath, 'app-update.yml')),
+      },
     });
   }
   disposeBeforeQuit(async () => {

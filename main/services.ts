@@ -10,16 +10,26 @@ import { createKeychainVault } from './auth/vault.ts';
 import { registerClipboard, type WriteClipboard } from './clipboard/register-clipboard.ts';
 import type { Keychain } from './auth/keychain.ts';
 import { registerDirectory } from './directory/register-directory.ts';
+import {
+  createDiagnostics,
+  registerDiagnostics,
+  type Diagnostics,
+} from './diagnostics/register-diagnostics.ts';
 import { createGuestLinks, type GuestLinks } from './guests/guest-links.ts';
+import type { MainLog } from './log/main-log.ts';
 import { registerGuests } from './guests/register-guests.ts';
-import { createRecordingWriter, type RecordingWriter } from './recording/writer.ts';
+import type { RecordingWriter } from './recording/writer.ts';
+import { witnessedSignaling } from './recording/call-witness.ts';
+import { createRecordingServices } from './recording/recording-services.ts';
 import { registerRecording } from './recording/register-recording.ts';
 import { registerSession } from './session/register-session.ts';
 import { createSession, type Session } from './session/session.ts';
 import type { Fetch } from './session/server-api.ts';
+import type { SocketTransportFor } from './net/proxy-agent.ts';
 import { loadPolicy } from './settings/policy.ts';
 import { registerSettings } from './settings/register-settings.ts';
 import { createSettings, type Settings, type SettingsStore } from './settings/settings.ts';
+import { updatesByDefault } from './update/update-gate.ts';
 import { createSignaling, type Signaling } from './signaling/connection.ts';
 import { registerSignaling } from './signaling/register-signaling.ts';
 
@@ -37,8 +47,17 @@ export interface ServicesOptions {
   revealFile: (path: string) => void;
   /** Puts text on the OS clipboard (Electron's clipboard in the app; recorded in the test host). */
   writeClipboard: WriteClipboard;
+  /** Main's HTTP: Chromium's network stack in the app (net-fetch.ts), Node's fetch by default. */
   fetch?: Fetch;
+  /** The signaling socket's proxy route and CAs (proxy-agent.ts); direct with Node's CAs by default. */
+  socketTransport?: SocketTransportFor;
+  /** A packaged app accepts https:// servers only; unpackaged also http:// on loopback. */
+  packaged?: boolean;
+  /** The OS, for what Settings says of automatic updates (default: this process's). */
+  platform?: NodeJS.Platform;
   log?: (event: string, fields?: Record<string, string | number>) => void;
+  /** Main's log file, for the recent errors in Copy diagnostics (none in the test host). */
+  mainLog?: Pick<MainLog, 'recentErrors' | 'path'>;
 }
 
 export interface Services {
@@ -48,6 +67,8 @@ export interface Services {
   settings: Settings;
   recordings: RecordingWriter;
   guestLinks: GuestLinks;
+  /** The Copy diagnostics report (Help menu and Settings). */
+  diagnostics: Diagnostics;
   /** Resumes the stored session and connects, as at app start. */
   start(): Promise<void>;
   dispose(): Promise<void>;
@@ -64,9 +85,13 @@ export function createServices(options: ServicesOptions): Services {
       });
     },
   });
+  const serverUrlRule = { allowLoopbackHttp: !(options.packaged ?? false) };
+  const policy = loadPolicy(options.policyFile, serverUrlRule);
   const settings = createSettings({
     store: options.store,
-    policy: loadPolicy(options.policyFile),
+    policy,
+    serverUrlRule,
+    autoUpdateByDefault: updatesByDefault(options.platform ?? process.platform),
     documentsDir: options.documentsDir,
     sink: options.sink,
     chooseFolder: options.chooseFolder,
@@ -74,6 +99,7 @@ export function createServices(options: ServicesOptions): Services {
   const session = createSession({
     vault: createKeychainVault(options.keychain),
     fetch: options.fetch ?? fetch,
+    serverUrlRule,
     serverUrl: () => settings.serverUrl(),
     rememberServerUrl: (url) => {
       if (!settings.view().managed.includes('serverUrl')) settings.set({ serverUrl: url });
@@ -88,22 +114,29 @@ export function createServices(options: ServicesOptions): Services {
     },
     log,
   });
+  // Main's own account of each call (who, consent) for recording manifests, from the signaling it relays.
+  const recording = createRecordingServices({
+    keychain: options.keychain,
+    session,
+    folder: () => settings.recordingsFolder(),
+    policy: () => settings.recordingPolicy(),
+    loadedPolicy: policy,
+    appVersion: options.appVersion,
+  });
   const signaling = createSignaling({
     session,
     io,
+    ...(options.socketTransport ? { transport: options.socketTransport } : {}),
     onState: (state) => {
       options.sink('signal:connection', state);
     },
     onEvent: (signal) => {
+      recording.witness.received(signal);
       options.sink('signal:event', signal);
     },
     log,
   });
-  const recordings = createRecordingWriter({
-    folder: () => settings.recordingsFolder(),
-    policy: () => settings.recordingPolicy(),
-    appVersion: options.appVersion,
-  });
+  const recordings = recording.writer;
 
   registerSession(router, {
     session,
@@ -112,14 +145,14 @@ export function createServices(options: ServicesOptions): Services {
         settings.view().managed.includes('serverUrl') ? settings.serverUrl() : null,
     },
   });
-  registerSignaling(router, signaling);
+  registerSignaling(router, witnessedSignaling(signaling, recording.witness));
   registerDirectory(router, {
     session,
     pinnedIceServers: () => settings.iceServers(),
     pinnedTransportPolicy: () => settings.iceTransportPolicy(),
   });
   registerSettings(router, settings);
-  registerRecording(router, { writer: recordings, revealFile: options.revealFile });
+  registerRecording(router, { ...recording, revealFile: options.revealFile });
   const guestLinks = createGuestLinks({
     session,
     validForMinutes: () => settings.guestLinkMinutes(),
@@ -127,6 +160,17 @@ export function createServices(options: ServicesOptions): Services {
   });
   registerGuests(router, guestLinks);
   registerClipboard(router, options.writeClipboard);
+  const diagnostics = createDiagnostics({
+    appVersion: options.appVersion,
+    packaged: options.packaged ?? false,
+    policyFile: options.policyFile,
+    policy,
+    serverUrl: () => settings.serverUrl(),
+    connection: () => signaling.state(),
+    writeClipboard: options.writeClipboard,
+    ...(options.mainLog ? { log: options.mainLog } : {}),
+  });
+  registerDiagnostics(router, diagnostics);
 
   return {
     router,
@@ -135,6 +179,7 @@ export function createServices(options: ServicesOptions): Services {
     settings,
     recordings,
     guestLinks,
+    diagnostics,
     async start() {
       await recordings.recoverInterrupted().catch((error: unknown) => {
         log('recording.recover-failed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -1,8 +1,9 @@
 /**
  * A whole session through main's real services, the real server and the real keychain, with
  * everything that leaves main captured: every router answer, every event pushed to the
- * renderer, every log line (main's and the server's), console output, OS notifications, and
- * every file main wrote (settings, recordings, manifests). Every token the server issued
+ * renderer, every log line (main's and the server's), console output, OS notifications, the
+ * clipboard (a meeting link, the diagnostics report), and every file main wrote (settings,
+ * recordings, manifests, main's log file). Every token the server issued
  * (access and refresh, first and rotated) is collected from the server's answers and from the
  * keychain; none of them, nor a telling piece of one, may appear anywhere in what was captured.
  */
@@ -20,6 +21,8 @@ import { fakeSdp, PASSWORD, sleep, startHarness, type Harness } from '../server/
 import type { Keychain } from './auth/keychain.ts';
 import { serviceFor } from './auth/vault.ts';
 import { createEventSink } from './ipc/event-sink.ts';
+import { createLogFile } from './log/log-file.ts';
+import { createMainLog, type MainLog } from './log/main-log.ts';
 import { registerScreen } from './media/register-screen.ts';
 import { createScreenSources } from './media/screen-sources.ts';
 import { createServices, type Services } from './services.ts';
@@ -73,6 +76,8 @@ interface Advisor {
   events: { event: BridgeEvent; payload: unknown }[];
   dropped: string[];
   logs: string[];
+  /** Main's real log: the file in `root/logs`, its console lines into `logs`. */
+  mainLog: MainLog;
   notifications: string[];
   call(channel: Channel, ...args: unknown[]): Promise<Result<unknown>>;
   /** A call that must succeed; its value. */
@@ -107,6 +112,10 @@ function makeAdvisor(username: string, fetchImpl: Fetch = tokenFetch): Advisor {
   const dropped: string[] = [];
   const logs: string[] = [];
   const notifications: string[] = [];
+  const mainLog = createMainLog({
+    file: createLogFile({ dir: join(root, 'logs') }),
+    console: (line, fields) => logs.push(JSON.stringify({ line, ...fields })),
+  });
   const sink = createEventSink(
     (event, payload) => events.push({ event, payload }),
     (event, reason) => dropped.push(`${event}: ${reason}`),
@@ -125,7 +134,8 @@ function makeAdvisor(username: string, fetchImpl: Fetch = tokenFetch): Advisor {
       notifications.push(`clipboard ${text}`);
     },
     fetch: fetchImpl,
-    log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+    log: mainLog.log,
+    mainLog,
   });
   registerAppChannels(services.router, {
     version: '0.0.0-test',
@@ -156,6 +166,7 @@ function makeAdvisor(username: string, fetchImpl: Fetch = tokenFetch): Advisor {
     events,
     dropped,
     logs,
+    mainLog,
     notifications,
     async call(channel, ...args) {
       const answer = await services.router.invoke(TRUSTED, channel, args);
@@ -350,6 +361,7 @@ describe('tokens never leave main', () => {
     const listed = await alice.value<{ links: { id: string }[] }>('guests:list-links');
     expect(listed.links.map((l) => l.id)).toEqual([made.id]);
     await alice.value('clipboard:write-text', made.link);
+    await alice.value('app:copy-diagnostics');
     await alice.value('guests:revoke-link', made.id);
     const linkToken = made.link.slice(`${h.url}/join/`.length);
     const summary = await alice.value<{ bytes: number }>('recording:stop', recordingId);
@@ -370,6 +382,13 @@ describe('tokens never leave main', () => {
     }
     for (const advisor of [alice, bob]) await advisor.services.dispose();
     await sleep(100); // the server logs the sockets' ends
+    // Tokens handed to the log by mistake, as a field and inside a message: the file must not keep them.
+    const [someAccess] = issued.access;
+    const [someRefresh] = issued.refresh;
+    alice.mainLog.log('session.refresh-failed', {
+      accessToken: someAccess!,
+      message: `401 for Bearer ${someAccess!} (refresh ${someRefresh!})`,
+    });
 
     // ---- what was captured ----
     const sources: Source[] = [
@@ -400,12 +419,16 @@ describe('tokens never leave main', () => {
     expect(text('bob events')).toContain('"event":"call-offer"');
     expect(text('alice events')).toContain('"event":"signal:connection"');
     expect(text('alice main log')).toContain('session.refreshed');
+    const aliceLogFile = text(join(alice.root, 'logs', 'main.log'));
+    expect(aliceLogFile).toContain('"event":"session.refreshed"');
+    expect(aliceLogFile).toContain('"event":"session.refresh-failed"');
+    expect(text('alice notifications')).toContain('RichesReach Advisor diagnostics');
     expect(text('server log').length).toBeGreaterThan(0);
     expect(text('bob notifications')).toContain('Alice Tester is calling you.');
     expect(text('settings.json')).toContain(h.url);
     // The link reached the renderer and the clipboard, as meant; no log holds it.
     expect(text('alice notifications')).toContain(`clipboard ${made.link}`);
-    for (const log of ['server log', 'main log', 'console']) {
+    for (const log of ['server log', 'main log', 'main.log', 'console']) {
       expect(text(log), log).not.toContain(linkToken);
     }
     const aliceFiles = sources.filter((s) => s.name.startsWith(alice.root));

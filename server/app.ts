@@ -3,15 +3,17 @@
  * one port.
  * `createServer(deps)` does no I/O of its own until `listen()`, so tests run it on port 0.
  */
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { LIMITS } from '../shared/protocol/limits.ts';
+import type { AuditTrail } from './audit/audit-trail.ts';
+import { startRetention } from './audit/retention.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createGuestTokenService } from './auth/guest-tokens.ts';
+import type { ScryptCost } from './auth/passwords.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { createCallHandlers } from './calls/handlers.ts';
 import { createPeople } from './calls/people.ts';
@@ -21,10 +23,16 @@ import { installGuests } from './guests/install.ts';
 import { createGuestPage } from './http/guest-page.ts';
 import { sendJson } from './http/json.ts';
 import { createRouter } from './http/router.ts';
+import { httpsOptions } from './http/tls.ts';
 import type { Logger } from './log.ts';
 import { createPresence } from './presence/announcer.ts';
+import type { ReceiptSigner } from './recordings/receipt-key.ts';
+import { registerReceiptRoutes } from './recordings/receipt-routes.ts';
+import { createReceipts } from './recordings/receipts.ts';
 import { createDelivery } from './realtime/delivery.ts';
+import { watchAccounts } from './realtime/account-watch.ts';
 import { handleConnection } from './realtime/connection.ts';
+import { closeSilentConnections, createConnectionLimits } from './realtime/connection-limits.ts';
 import { installSocketAuth, originAllowed } from './realtime/socket-auth.ts';
 import { createMemoryState, type SharedState } from './shared-state.ts';
 import type { AccountStore } from './storage/store.ts';
@@ -34,12 +42,18 @@ export interface ServerDeps {
   store: AccountStore;
   signingKey: Uint8Array;
   log: Logger;
+  /** The audit trail (server/audit/): sign-ins, calls, guests, recordings, consent. */
+  audit: AuditTrail;
+  /** The Ed25519 key recording receipts are signed with (server/recordings/receipt-key.ts). */
+  receiptSigner: ReceiptSigner;
   /** Calls, presence, timers and limits: this node's memory unless several nodes share Redis. */
   state?: SharedState;
   /** Per-socket message budget; tests raise it to fuzz without being throttled. */
   messageLimiter?: RateLimiter;
   /** The clock guest links are made and expire by; tests move it to expire them. */
   now?: () => number;
+  /** scrypt cost of password hashes (default passwords.ts's PASSWORD_COST); only tests lower it. */
+  passwordCost?: ScryptCost;
 }
 
 export interface RunningServer {
@@ -51,7 +65,7 @@ export interface RunningServer {
 }
 
 export function createServer(deps: ServerDeps): RunningServer {
-  const { config, store, log } = deps;
+  const { config, store, log, audit } = deps;
   const tokens = createTokenService(
     {
       key: deps.signingKey,
@@ -75,34 +89,41 @@ export function createServer(deps: ServerDeps): RunningServer {
     }
   };
   const http = config.tls
-    ? createHttpsServer(
-        { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
-        onRequest,
-      )
+    ? createHttpsServer(httpsOptions(config.tls), onRequest)
     : createHttpServer(onRequest);
 
   const state = deps.state ?? createMemoryState();
+  const limits = createConnectionLimits(config, {
+    connections: state.connections,
+    trustProxies,
+    log,
+  });
   const io = new Server(http, {
     maxHttpBufferSize: LIMITS.packetBytes,
     cors: { origin: config.origins },
-    allowRequest: originAllowed(config.origins, log, trustProxies),
+    allowRequest: limits.allowRequest(originAllowed(config.origins, log, trustProxies)),
+    // A connection that has not signed in by then is closed (Socket.io's default: 45 s).
+    connectTimeout: config.handshakeTimeoutMs,
     pingInterval: 10_000,
     pingTimeout: 5_000,
     // Across nodes, WebSocket only: a long-polling session would need every request to reach
     // the same node (sticky sessions); one WebSocket is one TCP connection to one node.
     ...(state.adapter ? { adapter: state.adapter, transports: ['websocket' as const] } : {}),
   });
+  closeSilentConnections(http, config.handshakeTimeoutMs, config.tls !== undefined);
   const { registry, connections } = state;
   const delivery = createDelivery(io);
   const presence = createPresence({ store, registry, connections, delivery });
+  const people = createPeople(store, state.lobby);
   const calls = createCallHandlers({
     store,
-    people: createPeople(store, state.lobby),
+    people,
     registry,
     connections,
     delivery,
     presence,
     log,
+    audit,
     timers: state.timers,
     ringTimeoutMs: config.ringTimeoutMs,
     disconnectGraceMs: config.disconnectGraceMs,
@@ -119,6 +140,7 @@ export function createServer(deps: ServerDeps): RunningServer {
   };
   state.onNodeDeath?.(async (gone) => {
     await calls.disconnected(gone);
+    if (gone.remaining === 0) await calls.offline(gone.userId);
     if (gone.remaining === 0) await presence.announce(gone.userId);
     await guests.sockets.left(gone.userId, gone.remaining);
   });
@@ -133,8 +155,9 @@ export function createServer(deps: ServerDeps): RunningServer {
     store,
     tokens,
     log,
-    accountLimiter: state.accountLimiter,
-    addressLimiter: state.addressLimiter,
+    audit,
+    limits: state.signIn,
+    passwordCost: deps.passwordCost,
   });
   registerDirectoryRoutes(router, { store, tokens, ice: config.ice, statusOf: presence.statusOf });
   const guests = installGuests({
@@ -148,11 +171,20 @@ export function createServer(deps: ServerDeps): RunningServer {
     delivery,
     ice: config.ice,
     log,
+    audit,
     now: deps.now ?? Date.now,
   });
+  const signer = deps.receiptSigner;
+  const receipts = createReceipts({ registry, people, audit, signer });
+  registerReceiptRoutes(router, { store, tokens, receipts, signer });
+  let retention: { stop(): Promise<void> } | undefined;
+  io.use(limits.byAddress);
   installSocketAuth(io, { tokens, guestTokens, store, log });
+  io.use(limits.byAccount);
+  const accounts = watchAccounts(io, { store, log, intervalMs: config.accountCheckMs });
   // Socket.io keeps each session's first HTTP request by default; we never need it again.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  io.engine.on('connection', (raw: Parameters<typeof limits.track>[0]) => {
+    limits.track(raw);
     raw.request = null;
   });
 
@@ -163,7 +195,9 @@ export function createServer(deps: ServerDeps): RunningServer {
       connections,
       presence,
       tokens,
+      store,
       messageLimiter,
+      socketQueueLimit: config.socketQueueLimit,
       log,
       track,
     });
@@ -174,6 +208,8 @@ export function createServer(deps: ServerDeps): RunningServer {
     io,
     listen: () =>
       new Promise((resolve, reject) => {
+        const { auditRetentionDays: retentionDays } = config;
+        retention ??= startRetention({ store: audit.store, retentionDays, log });
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           const { port } = http.address() as AddressInfo;
@@ -183,9 +219,12 @@ export function createServer(deps: ServerDeps): RunningServer {
       }),
     close: async () => {
       // Closing disconnects every socket, whose handlers may arm timers: stop those after.
+      accounts.stop();
       await io.close();
       await Promise.all(pending);
       calls.close();
+      await retention?.stop();
+      await audit.flush();
       http.closeAllConnections();
     },
   };

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from './audit/retention.ts';
+import { ConfigError, SERVER_OPTIONS, integer, list } from './config-options.ts';
 import { MAX_ACCESS_TTL_SECONDS } from './auth/tokens.ts';
 import { normalizeAddress } from './http/client-address.ts';
 import { MAX_TURN_TTL_SECONDS, type IceConfig } from './ice/ice-servers.ts';
@@ -37,8 +39,22 @@ export interface ServerConfig {
   resumeWindowMs: number;
   /** Messages per second one socket may send, sustained (bursts of four times that). */
   socketMessagesPerSecond: number;
+  /** Messages of one socket the server holds while earlier ones wait (on Redis); past it, refused. */
+  socketQueueLimit: number;
+  /** Sockets one account may hold, on all nodes together. */
+  maxSocketsPerUser: number;
+  /** Connections one client address may hold on this node, signed in or not. */
+  maxSocketsPerAddress: number;
+  /** Handshakes one client address may start per second on this node (bursts of four times that). */
+  handshakesPerSecond: number;
+  /** How long a connection may take to send its request and authenticate before it is closed. */
+  handshakeTimeoutMs: number;
+  /** How often each node looks for disabled accounts among its sockets. */
+  accountCheckMs: number;
   /** Share calls, presence and limits with other nodes through Redis; absent: this node alone. */
   redis?: RedisOptions;
+  /** Audit records older than this many days are pruned (at start and daily). */
+  auditRetentionDays: number;
   /** The guest page's files (index.html + assets/), served at /join/. */
   guestPageDir: string;
   /** Log one line per connection and call event (off only for benchmarks). */
@@ -46,7 +62,7 @@ export interface ServerConfig {
   demo: boolean;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export const USAGE = `Usage: npm run server -- [options]
   --host <addr>          listen address (RR_HOST; default 127.0.0.1)
@@ -66,9 +82,21 @@ export const USAGE = `Usage: npm run server -- [options]
   --refresh-ttl <s>      refresh token lifetime (RR_REFRESH_TTL; default 2592000 = 30 days)
   --ring-timeout <s>     seconds a call rings before it is missed (RR_RING_TIMEOUT; default 30)
   --socket-rate <n>      signaling messages per second per socket (RR_SOCKET_RATE; default 50)
+  --max-sockets-per-user <n>
+                         sockets one account may hold, all nodes together
+                         (RR_MAX_SOCKETS_PER_USER; default 10)
+  --max-sockets-per-address <n>
+                         connections one client address may hold on a node, signed in or not
+                         (RR_MAX_SOCKETS_PER_ADDRESS; default 50)
+  --handshake-rate <n>   connection attempts per second per client address on a node, bursts
+                         of 4x (RR_HANDSHAKE_RATE; default 10)
+  --handshake-timeout <s> seconds a new connection has to sign in (RR_HANDSHAKE_TIMEOUT; default 10)
   --redis <url>          run as one of several nodes sharing this Redis, e.g. redis://10.0.0.5:6379
                          (RR_REDIS_URL; put a password in the env var, not the flag); default: one node
   --guest-page-dir <dir> the built guest page served at /join/ (RR_GUEST_PAGE_DIR; default .vite/guest)
+  --audit-retention-days <n>
+                         days the audit trail keeps a record (RR_AUDIT_RETENTION_DAYS; default 2192
+                         = 6 years)
   --quiet                no per-event log lines
   --demo                 on an empty database, add a demo circle with two advisors and print their logins
   --help                 this text`;
@@ -91,27 +119,6 @@ export const DEFAULT_GUEST_PAGE_DIR = resolve(
   'guest',
 );
 
-const list = (values: string[] | undefined, env: string | undefined): string[] =>
-  (values && values.length > 0 ? values : env ? [env] : [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter(Boolean);
-
-function integer(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
-  }
-  return value;
-}
-
 export function parseServerConfig(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -121,28 +128,7 @@ export function parseServerConfig(
     ({ values } = parseArgs({
       args: argv,
       strict: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        data: { type: 'string' },
-        origin: { type: 'string', multiple: true },
-        'trust-proxy': { type: 'string', multiple: true },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        stun: { type: 'string', multiple: true },
-        turn: { type: 'string', multiple: true },
-        'turn-ttl': { type: 'string' },
-        'relay-only': { type: 'boolean' },
-        'access-ttl': { type: 'string' },
-        'refresh-ttl': { type: 'string' },
-        'ring-timeout': { type: 'string' },
-        'socket-rate': { type: 'string' },
-        redis: { type: 'string' },
-        'guest-page-dir': { type: 'string' },
-        quiet: { type: 'boolean' },
-        demo: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
+      options: SERVER_OPTIONS,
     }));
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
@@ -228,9 +214,48 @@ export function parseServerConfig(
       1,
       1_000_000,
     ),
+    socketQueueLimit: 256,
+    maxSocketsPerUser: integer(
+      '--max-sockets-per-user',
+      values['max-sockets-per-user'] ?? env.RR_MAX_SOCKETS_PER_USER,
+      10,
+      1,
+      1_000,
+    ),
+    maxSocketsPerAddress: integer(
+      '--max-sockets-per-address',
+      values['max-sockets-per-address'] ?? env.RR_MAX_SOCKETS_PER_ADDRESS,
+      50,
+      1,
+      1_000_000,
+    ),
+    handshakesPerSecond: integer(
+      '--handshake-rate',
+      values['handshake-rate'] ?? env.RR_HANDSHAKE_RATE,
+      10,
+      1,
+      1_000_000,
+    ),
+    handshakeTimeoutMs:
+      1000 *
+      integer(
+        '--handshake-timeout',
+        values['handshake-timeout'] ?? env.RR_HANDSHAKE_TIMEOUT,
+        10,
+        1,
+        60,
+      ),
+    accountCheckMs: 500,
     ...(redisUrl
       ? { redis: { url: redisUrl, heartbeatMs: 1_000, deadAfterMs: 5_000, timerPollMs: 250 } }
       : {}),
+    auditRetentionDays: integer(
+      '--audit-retention-days',
+      values['audit-retention-days'] ?? env.RR_AUDIT_RETENTION_DAYS,
+      DEFAULT_AUDIT_RETENTION_DAYS,
+      1,
+      36_600,
+    ),
     guestPageDir: resolve(
       values['guest-page-dir'] ?? (env.RR_GUEST_PAGE_DIR || DEFAULT_GUEST_PAGE_DIR),
     ),

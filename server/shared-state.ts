@@ -5,12 +5,8 @@
  * SQLite store either way.
  */
 import type { ServerOptions } from 'socket.io';
-import {
-  KNOCK_LIMIT,
-  LOGIN_LIMITS,
-  createMemoryRateLimiter,
-  type RateLimiter,
-} from './auth/rate-limit.ts';
+import { KNOCK_LIMIT, createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts';
+import { createSignInLimits, type SignInLimits } from './auth/sign-in-limits.ts';
 import { createMemoryCallRegistry, type CallRegistry } from './calls/registry.ts';
 import { createMemoryTimers, type TimerFactory } from './calls/timers.ts';
 import { createMemoryLobby, type Lobby } from './guests/lobby.ts';
@@ -27,8 +23,8 @@ export interface SharedState {
   registry: CallRegistry;
   connections: ConnectionCounter;
   timers: TimerFactory;
-  accountLimiter: RateLimiter;
-  addressLimiter: RateLimiter;
+  /** Sign-in and refresh budgets per address, per account and per both. */
+  signIn: SignInLimits;
   /** Guests' knocks per client address. */
   knockLimiter: RateLimiter;
   /** Guests waiting for, admitted by or refused by an advisor. */
@@ -45,8 +41,7 @@ export function createMemoryState(): SharedState {
     registry: createMemoryCallRegistry(),
     connections: createMemoryConnectionCounter(),
     timers: createMemoryTimers,
-    accountLimiter: createMemoryRateLimiter(LOGIN_LIMITS.account),
-    addressLimiter: createMemoryRateLimiter(LOGIN_LIMITS.address),
+    signIn: createSignInLimits((_name, options) => createMemoryRateLimiter(options)),
     knockLimiter: createMemoryRateLimiter(KNOCK_LIMIT),
     lobby: createMemoryLobby(),
     close: () => Promise.resolve(),

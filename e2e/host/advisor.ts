@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import Conf from 'conf';
 import keytar from 'keytar';
 import type { Keychain } from '../../main/auth/keychain.ts';
-import { createServices, type Services } from '../../main/services.ts';
+import { createServices, type Services, type ServicesOptions } from '../../main/services.ts';
 import { registerAppChannels } from '../../main/shell/app-channels.ts';
 import { registerScreen } from '../../main/media/register-screen.ts';
 import { startUpdates } from '../../main/update/register-updates.ts';
@@ -40,6 +40,8 @@ export interface AdvisorOptions {
   autoUpdater?: AutoUpdater;
   /** What app:info says the OS is (e.g. 'win32', where screen sharing can carry the computer's sound). */
   platform?: NodeJS.Platform;
+  /** A firm's network (proxy, trust store) for main's REST and socket: host/firm-network.ts. */
+  network?: Pick<ServicesOptions, 'fetch' | 'socketTransport'>;
 }
 
 export interface Advisor {
@@ -119,6 +121,7 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
     writeClipboard: (text) => {
       clipboard.push(text);
     },
+    ...options.network,
   });
   let powerSaveId = 0;
   let updater: Updater | null = null;
@@ -142,6 +145,9 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
       settings: services.settings,
       isInCall: () => appChannels.isInCall(),
       sink,
+      // A signed Windows install with an https feed, so only the policy decides here; the Linux
+      // default and the feed checks are main/update/register-updates.test.ts's.
+      installer: { platform: 'win32', feedUrl: 'https://updates.example.invalid/advisor' },
     });
   }
   registerScreen(services.router, createHostScreenSources());

@@ -1,6 +1,8 @@
 /**
  * A real TURN server (coturn, Debian's package) on loopback, with the TURN REST shared secret
- * (`use-auth-secret`), as a firm would run it. Started per test, stopped after.
+ * (`use-auth-secret`), as a firm would run it. Started per test, stopped after. With a
+ * certificate it also listens for TURN over TLS (`turns:`), as a firm's relay on 443 would: on a
+ * free high port here, so the test needs no privileged port and never collides with another.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -17,12 +19,25 @@ async function freePort(): Promise<number> {
 
 export interface Coturn {
   url: string;
+  /** `turns:127.0.0.1:<port>?transport=tcp` when started with a certificate. */
+  tlsUrl: string | null;
   secret: string;
   stop(): Promise<void>;
 }
 
-export async function startCoturn(secret: string): Promise<Coturn> {
+export async function startCoturn(
+  secret: string,
+  options: { tls?: { certFile: string; keyFile: string } } = {},
+): Promise<Coturn> {
   const port = await freePort();
+  const tlsPort = options.tls ? await freePort() : null;
+  const tls = options.tls
+    ? [
+        `--tls-listening-port=${tlsPort}`,
+        `--cert=${options.tls.certFile}`,
+        `--pkey=${options.tls.keyFile}`,
+      ]
+    : ['--no-tls'];
   const child: ChildProcess = spawn(
     'turnserver',
     [
@@ -35,7 +50,7 @@ export async function startCoturn(secret: string): Promise<Coturn> {
       '--use-auth-secret',
       `--static-auth-secret=${secret}`,
       '--realm=richesreach.test',
-      '--no-tls',
+      ...tls,
       '--no-dtls',
       '--no-cli',
       '--allow-loopback-peers', // peers are on this machine in the test
@@ -58,6 +73,7 @@ export async function startCoturn(secret: string): Promise<Coturn> {
   }
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
+    tlsUrl: tlsPort === null ? null : `turns:127.0.0.1:${tlsPort}?transport=tcp`,
     secret,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -189,6 +189,7 @@ function fuzzPlan(serverUrl: string): Record<Channel, Variant[]> {
         valid: () => [{ guestId: GUEST, name: 'Casey Client' }],
       },
     ],
+    'app:copy-diagnostics': none,
     'session:get': none,
     'session:sign-in': [
       {
@@ -283,6 +284,8 @@ function fuzzPlan(serverUrl: string): Record<Channel, Variant[]> {
     ],
     'recording:stop': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
     'recording:reveal': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
+    'recordings:verify': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
+    'recordings:folder-status': none,
     'guests:create-link': none,
     'guests:list-links': none,
     'guests:revoke-link': [

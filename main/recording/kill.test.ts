@@ -1,8 +1,8 @@
 /**
  * Main killed while recording, for real: a separate process runs the writer and is SIGKILLed
  * mid-file. What it had acknowledged up to a second before the kill must be on disk, as a valid
- * WebM, and the next start must close the recording with an "interrupted" manifest whose hash
- * matches the file.
+ * WebM, and the next start must close the recording with a signed "recovered" manifest whose
+ * chain covers the whole chunks on disk and whose hash matches the file: the verifier says valid.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,11 +12,16 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeCallWith } from './call-account.ts';
+import { createCallWitness } from './call-witness.ts';
+import { testKey } from './testing/test-keys.ts';
+import { verifyRecording } from './verify.ts';
 import { createRecordingWriter } from './writer.ts';
 
 const run = promisify(execFile);
 let dir: string;
 let source: string;
+const key = testKey('kill');
 
 /** Seconds of media ffmpeg finds in a WebM, after a stream-copy remux (Chrome-like files have no duration). */
 async function mediaSeconds(file: string): Promise<number> {
@@ -39,18 +44,19 @@ beforeAll(async () => {
     ...['-cluster_time_limit', '1000', '-f', 'webm', source],
   ]);
 });
-afterAll(() => {
+afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
+  await key.remove();
 });
 
-it('a SIGKILLed main keeps what it acknowledged up to 1 s before, valid, and is recovered as interrupted', async () => {
+it('a SIGKILLed main keeps what it acknowledged up to 1 s before, valid, and is recovered and verified as recovered', async () => {
   const folder = join(dir, 'recordings');
   const total = readFileSync(source).length;
   // About 12 pieces a second of media: the pace of a real recording.
   const piece = Math.ceil(total / 12 / 4);
   const child = spawn(process.execPath, [
     join(import.meta.dirname, 'testing', 'recording-process.ts'),
-    ...[folder, source, String(piece), '250'],
+    ...[folder, source, String(piece), '250', key.service],
   ]);
   const acks: { acked: number; t: number }[] = [];
   const lines = createInterface({ input: child.stdout });
@@ -96,12 +102,33 @@ it('a SIGKILLed main keeps what it acknowledged up to 1 s before, valid, and is 
     folder: () => folder,
     policy: () => 'allowed',
     appVersion: '0.0.0-kill-test',
+    signer: key.signer,
+    describeCall: describeCallWith(createCallWitness({ me: () => null })),
   }).recoverInterrupted();
   expect(recovered).toEqual([
     expect.objectContaining({
-      status: 'interrupted',
+      status: 'recovered',
       bytes: written.length,
       sha256: createHash('sha256').update(written).digest('hex'),
+      participants: [
+        expect.objectContaining({ id: 'u_avery', displayName: 'Avery', nameFrom: 'session' }),
+        expect.objectContaining({ id: 'u_blake', displayName: 'Blake', nameFrom: 'signaling' }),
+      ],
     }),
   ]);
+  // Every piece main wrote is in the journal but perhaps the last (killed between the two writes).
+  const { recovery, chain } = recovered[0]!;
+  expect(recovery!.verifiedChunks).toBe(chain.count);
+  expect(chain.count).toBeGreaterThanOrEqual(Math.floor(written.length / piece) - 1);
+  expect(recovery!.unchainedBytes).toBe(written.length - chain.count * piece);
+  expect(recovery!.unchainedBytes).toBeLessThanOrEqual(piece);
+
+  const keyId = await key.signer.keyId();
+  const verdict = await verifyRecording(file, {
+    trustedKeys: { ids: [keyId!], label: 'the test key' },
+  });
+  console.log(`[faults] the recovered recording verifies: ${verdict.verdict}: ${verdict.reason}`);
+  expect(verdict).toMatchObject({ verdict: 'valid', status: 'recovered', keyId });
+  // The journal served its purpose: the signed manifest now holds the chain.
+  expect(readdirSync(folder).filter((f) => f.endsWith('.chain'))).toEqual([]);
 });

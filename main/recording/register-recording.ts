@@ -2,13 +2,21 @@
  * The recording channels. The router has already checked the sender and parsed the arguments;
  * the renderer names recordings only by the opaque id `recording:start` handed out.
  */
+import { BridgeFailure } from '../../shared/bridge/results.ts';
 import type { Router } from '../ipc/router.ts';
+import type { RecordingsFolderStatus } from './folder-status.ts';
+import type { RecordingSigner } from './signing-key.ts';
+import { verifyRecording } from './verify.ts';
 import type { RecordingWriter } from './writer.ts';
 
 export interface RecordingChannelDeps {
   writer: RecordingWriter;
   /** Shows a file in the OS file manager (Electron's shell.showItemInFolder). */
   revealFile: (path: string) => void;
+  /** This install's key: the one a recording of this computer must be signed with. */
+  signer: Pick<RecordingSigner, 'keyId'>;
+  /** The current recordings folder as the Settings screen describes it. */
+  folderStatus: () => RecordingsFolderStatus;
 }
 
 export function registerRecording(router: Router, deps: RecordingChannelDeps): void {
@@ -20,4 +28,17 @@ export function registerRecording(router: Router, deps: RecordingChannelDeps): v
     revealFile(await writer.reveal(recordingId));
     return null;
   });
+  router.handle('recordings:verify', async (recordingId) => {
+    const path = writer.locate(recordingId);
+    const keyId = await deps.signer.keyId();
+    try {
+      return await verifyRecording(
+        path,
+        keyId ? { trustedKeys: { ids: [keyId], label: 'this computer’s recording key' } } : {},
+      );
+    } catch {
+      throw new BridgeFailure('internal', 'That recording could not be read to verify it.');
+    }
+  });
+  router.handle('recordings:folder-status', () => deps.folderStatus());
 }

@@ -1,73 +1,56 @@
 import { createHash } from 'node:crypto';
 import {
+  appendFileSync,
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { recordingSummarySchema, type RecordingPolicy } from '../../shared/bridge/contract.ts';
 import { BridgeFailure } from '../../shared/bridge/results.ts';
 import { createRouter } from '../ipc/router.ts';
+import { chainHead, sha256Hex } from './hash-chain.ts';
+import { checkSignature } from './manifest-signature.ts';
+import { recordingsFolderStatus } from './folder-status.ts';
 import { registerRecording } from './register-recording.ts';
+import { createRecordingSigner } from './signing-key.ts';
 import {
-  createRecordingWriter,
-  safeFileStem,
-  type RecordingFs,
-  type RecordingManifest,
-  type RecordingStart,
-} from './writer.ts';
+  START,
+  chunk,
+  createTempFolders,
+  mediaFiles,
+  readManifest,
+  witnessOf,
+  writerFor as writerWith,
+  type WriterOptions,
+} from './testing/fixtures.ts';
+import { testKey } from './testing/test-keys.ts';
+import { verifyRecording } from './verify.ts';
+import { safeFileStem, type RecordingFs } from './writer.ts';
 
-const temporaryDirs: string[] = [];
-/** A recordings folder that does not exist yet (the writer creates it). */
-function tempFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rr-recording-'));
-  temporaryDirs.push(dir);
-  return join(dir, 'Recordings');
-}
-afterEach(() => {
-  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const temp = createTempFolders();
+const tempFolder = temp.folder;
+afterEach(temp.cleanUp);
+const key = testKey('writer');
+afterAll(key.remove);
 
-const START: RecordingStart = {
-  callId: 'call_0123456789',
-  participants: [{ id: 'u_alice', displayName: 'Alice' }],
-  mimeType: 'video/webm;codecs=vp8,opus',
-};
 /** 24 Nov 2026, 10:30:15 local time. */
 const T0 = new Date(2026, 10, 24, 10, 30, 15).getTime();
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-const chunk = (fill: number, size: number): Uint8Array => new Uint8Array(size).fill(fill);
 const concat = (chunks: Uint8Array[]): Buffer => Buffer.concat(chunks);
 
-function writerFor(
-  folder: string,
-  extra: { now?: () => number; fs?: RecordingFs; policy?: RecordingPolicy } = {},
-) {
-  const { policy = 'allowed', ...rest } = extra;
-  return createRecordingWriter({
-    folder: () => folder,
-    policy: () => policy,
-    appVersion: '9.9.9-test',
-    ...rest,
-  });
+function writerFor(folder: string, extra: Partial<WriterOptions> = {}) {
+  return writerWith(folder, { signer: key.signer, ...extra });
 }
-
-const readManifest = (path: string): RecordingManifest =>
-  JSON.parse(readFileSync(`${path}.json`, 'utf8')) as RecordingManifest;
-const mediaFiles = (folder: string): string[] =>
-  readdirSync(folder).filter((name) => !name.endsWith('.json'));
 
 type Write = (bytes: Uint8Array, offset?: number, length?: number) => Promise<unknown>;
 
@@ -112,16 +95,30 @@ describe('recording writer', () => {
     expect(summary.bytes).toBe(onDisk.byteLength);
   });
 
-  it('finishes with a manifest whose SHA-256, size and duration describe the file', async () => {
+  it('finishes with a signed manifest: chain, SHA-256, size, duration, and the call as main saw it', async () => {
     const folder = tempFolder();
     let t = T0;
-    const writer = writerFor(folder, { now: () => t });
+    const now = () => t;
+    const alice = { id: 'u_alice', displayName: 'Alice' };
+    const bob = { id: 'u_bob', displayName: 'Bob' };
+    const witness = witnessOf([alice, bob], START.callId, now);
+    witness.sent(
+      {
+        event: 'recording-state',
+        payload: { to: 'u_bob', callId: START.callId, state: 'consent-requested' },
+      },
+      { ok: true },
+    );
+    t += 2_000;
+    witness.received({
+      event: 'recording-state',
+      payload: { from: 'u_bob', callId: START.callId, state: 'consent-granted' },
+    });
+    const writer = writerFor(folder, { now, witness });
+    // The renderer's list is only a cross-check: Carol was never in the call, Bob is left out.
     const { recordingId } = await writer.start({
       ...START,
-      participants: [
-        { id: 'u_alice', displayName: 'Alice' },
-        { id: 'u_bob', displayName: 'Bob' },
-      ],
+      participants: [alice, { id: 'u_carol', displayName: 'Carol' }],
     });
     expect(recordingId).toMatch(/^rec_[A-Za-z0-9_-]{8,64}$/);
     const chunks = [chunk(1, 5_000), chunk(2, 7_000), chunk(3, 11)];
@@ -136,26 +133,51 @@ describe('recording writer', () => {
     const fileHash = sha256(readFileSync(path));
     expect(summary).toMatchObject({ recordingId, bytes: 12_011, durationMs: 65_432 });
     expect(summary.sha256).toBe(fileHash);
+    const entries = chunks.map((c): [number, string] => [c.byteLength, sha256Hex(c)]);
+    const keyId = await key.signer.keyId();
+    const joinedAt = new Date(T0).toISOString();
     expect(readManifest(path)).toEqual({
-      version: 1,
+      version: 2,
       status: 'complete',
       callId: START.callId,
-      participants: [
-        { id: 'u_alice', displayName: 'Alice' },
-        { id: 'u_bob', displayName: 'Bob' },
-      ],
-      startedAt: new Date(T0).toISOString(),
-      endedAt: new Date(T0 + 65_432).toISOString(),
+      file: summary.fileName,
+      mimeType: START.mimeType,
+      appVersion: '9.9.9-test',
+      startedAt: new Date(T0 + 2_000).toISOString(),
+      endedAt: new Date(T0 + 2_000 + 65_432).toISOString(),
       durationMs: 65_432,
       bytes: 12_011,
       sha256: fileHash,
-      mimeType: START.mimeType,
-      appVersion: '9.9.9-test',
-      file: summary.fileName,
+      chain: { algorithm: 'sha256-chain-v1', count: 3, head: chainHead(entries), chunks: entries },
+      participants: [
+        { ...alice, nameFrom: 'signaling', guest: false, joinedAt, leftAt: null },
+        { ...bob, nameFrom: 'signaling', guest: false, joinedAt, leftAt: null },
+      ],
+      consent: [
+        { at: joinedAt, from: 'u_alice', to: 'u_bob', state: 'consent-requested' },
+        {
+          at: new Date(T0 + 2_000).toISOString(),
+          from: 'u_bob',
+          to: 'u_alice',
+          state: 'consent-granted',
+        },
+      ],
+      participantsCheck: {
+        matches: false,
+        claimedNotWitnessed: [{ id: 'u_carol', displayName: 'Carol' }],
+        witnessedNotClaimed: ['u_bob'],
+      },
+      signer: { algorithm: 'Ed25519', keyId, publicKey: expect.any(String) },
+      signature: expect.any(String),
     });
-    expect(existsSync(`${path}.json.tmp`)).toBe(false);
+    expect(keyId).toMatch(/^[0-9a-f]{64}$/);
+    const raw = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Record<string, unknown>;
+    expect(checkSignature(raw)).toEqual({ state: 'signed', keyId });
+    // The journal is gone once the manifest holds the chain; nothing else was left behind.
+    expect(readdirSync(folder).sort()).toEqual([summary.fileName, `${summary.fileName}.json`]);
     expect(writer.activeCount()).toBe(0);
     await expect(writer.reveal(recordingId)).resolves.toBe(path);
+    expect(writer.locate(recordingId)).toBe(path);
     // A second stop answers with the same summary instead of failing.
     await expect(writer.stop(recordingId)).resolves.toEqual(summary);
   });
@@ -193,11 +215,9 @@ describe('recording writer', () => {
 
   it('sanitises display names into a portable file name', async () => {
     const folder = tempFolder();
-    const writer = writerFor(folder, { now: () => T0 });
-    const { recordingId } = await writer.start({
-      ...START,
-      participants: [{ id: 'u_x', displayName: 'Ali/ce: <CON>?' }],
-    });
+    const named = [{ id: 'u_x', displayName: 'Ali/ce: <CON>?' }];
+    const writer = writerFor(folder, { now: () => T0, witness: witnessOf(named) });
+    const { recordingId } = await writer.start({ ...START, participants: named });
     const { fileName } = await writer.stop(recordingId);
 
     expect(fileName).toBe('2026-11-24 10-30 Call with Ali ce CON.webm');
@@ -207,14 +227,23 @@ describe('recording writer', () => {
 
   it('bounds long names and falls back when no name is usable', async () => {
     const folder = tempFolder();
-    const writer = writerFor(folder, { now: () => T0 });
     const many = Array.from({ length: 6 }, (_, i) => ({
       id: `u_${i}`,
       displayName: `${'🦊'.repeat(30)}${i}`,
     }));
+    const witness = witnessOf(many);
+    const unnamed = { ...START, callId: 'call_unnamed0001' };
+    witness.received({
+      event: 'call-participants',
+      payload: {
+        callId: unnamed.callId,
+        participants: [{ userId: 'u_q', displayName: '???', state: 'joined' }],
+      },
+    });
+    const writer = writerFor(folder, { now: () => T0, witness });
     const long = await writer.start({ ...START, participants: many });
     const none = await writer.start({
-      ...START,
+      ...unnamed,
       participants: [{ id: 'u_q', displayName: '???' }],
     });
     const [longSummary, noneSummary] = await writer.stopAll();
@@ -305,7 +334,7 @@ describe('recording writer', () => {
     expect(statSync(path).size).toBe(3_500);
   });
 
-  it('recovers a recording a crash left open as interrupted, with the hash of what was written', async () => {
+  it('recovers a recording a crash left open as recovered: chained up to the last whole chunk, signed', async () => {
     const folder = tempFolder();
     const startedAt = Date.now() - 60_000;
     const crashed = writerFor(folder, { now: () => startedAt });
@@ -314,33 +343,80 @@ describe('recording writer', () => {
     for (const c of chunks) await crashed.append(recordingId, c);
     const [fileName] = mediaFiles(folder);
     const path = join(folder, fileName!);
-    expect(readManifest(path)).toMatchObject({ status: 'recording', bytes: 0, sha256: null });
+    const journal = readManifest(path);
+    expect(journal).toMatchObject({ status: 'recording', bytes: 0, sha256: null, signer: null });
+    // The journal has a line per chunk: a crash leaves a chain of what reached the disk.
+    const lines = readFileSync(`${path}.chain`, 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { n: number }).n)).toEqual([4_000, 3_000]);
+    // The crash came mid-chunk: its bytes reached the file, its journal line only half.
+    appendFileSync(path, chunk(9, 500));
+    appendFileSync(`${path}.chain`, '{"i":2,"n":5');
     // A planted manifest must not make recovery read or write outside its own file.
     writeFileSync(
       join(folder, 'planted.json'),
-      JSON.stringify({ ...readManifest(path), file: '../outside.webm' }),
+      JSON.stringify({ ...journal, file: '../outside.webm' }),
     );
 
     // "Crash": the first writer is dropped without stop; the next start recovers.
     const restarted = writerFor(folder);
     const recovered = await restarted.recoverInterrupted();
 
+    const entries = chunks.map((c): [number, string] => [c.byteLength, sha256Hex(c)]);
+    const { unsigned: _unsigned, ...rest } = journal;
     const expected = {
-      ...readManifest(path),
-      status: 'interrupted',
-      bytes: 7_000,
-      sha256: sha256(concat(chunks)),
+      ...rest,
+      status: 'recovered',
+      bytes: 7_500,
+      sha256: sha256(readFileSync(path)),
       endedAt: statSync(path).mtime.toISOString(),
+      durationMs: statSync(path).mtime.getTime() - startedAt,
+      chain: { algorithm: 'sha256-chain-v1', count: 2, head: chainHead(entries), chunks: entries },
+      recovery: { journalChunks: 2, verifiedChunks: 2, unchainedBytes: 500 },
+      signer: expect.objectContaining({ keyId: await key.signer.keyId() }),
+      signature: expect.any(String),
     };
-    expect(expected.sha256).toBe(sha256(readFileSync(path)));
     expect(recovered).toEqual([expected]);
     expect(readManifest(path)).toEqual(expected);
-    expect(expected.durationMs).toBe(statSync(path).mtime.getTime() - startedAt);
     expect(expected.durationMs).toBeGreaterThan(55_000);
+    expect(existsSync(`${path}.chain`)).toBe(false);
+    await expect(verifyRecording(path)).resolves.toMatchObject({
+      verdict: 'valid',
+      status: 'recovered',
+      reason: expect.stringMatching(/covers the 2 whole chunks.*500 bytes after them/) as unknown,
+    });
     expect(JSON.parse(readFileSync(join(folder, 'planted.json'), 'utf8'))).toMatchObject({
       status: 'recording',
     });
     await expect(restarted.recoverInterrupted()).resolves.toEqual([]);
+  });
+
+  it('recovery stops the chain at the first chunk that no longer matches its journal line', async () => {
+    const folder = tempFolder();
+    const crashed = writerFor(folder);
+    const { recordingId } = await crashed.start(START);
+    for (const c of [chunk(1, 1_000), chunk(2, 1_000), chunk(3, 1_000)]) {
+      await crashed.append(recordingId, c);
+    }
+    const [fileName] = mediaFiles(folder);
+    const path = join(folder, fileName!);
+    // Changed while the app was down: the second chunk's first byte.
+    const bytes = readFileSync(path);
+    bytes[1_000] = 0xff;
+    writeFileSync(path, bytes);
+
+    const [manifest] = await writerFor(folder).recoverInterrupted();
+    expect(manifest).toMatchObject({
+      status: 'recovered',
+      bytes: 3_000,
+      chain: { count: 1 },
+      recovery: { journalChunks: 3, verifiedChunks: 1, unchainedBytes: 2_000 },
+    });
+    await expect(verifyRecording(path)).resolves.toMatchObject({
+      verdict: 'valid',
+      reason: expect.stringMatching(
+        /covers the 1 whole chunk found on disk; the 2,000 bytes after them are covered only by the file’s SHA-256; 2 more chunks the journal listed were not found intact/,
+      ) as unknown,
+    });
   });
 
   it('interruptAll closes open recordings as interrupted when the renderer is gone', async () => {
@@ -413,6 +489,20 @@ describe('recording writer', () => {
       error: 'ENOSPC',
       bytes: 4_300,
       sha256: sha256(onDisk),
+      // The short write is a chunk of its own: the chain covers exactly what reached the disk.
+      chain: {
+        count: 3,
+        chunks: [
+          [1_500, expect.any(String)],
+          [2_500, expect.any(String)],
+          [300, sha256Hex(chunk(3, 300))],
+        ],
+      },
+    });
+    await expect(verifyRecording(path)).resolves.toMatchObject({
+      verdict: 'valid',
+      status: 'failed',
+      reason: expect.stringMatching(/write error \(ENOSPC\)/) as unknown,
     });
     // The renderer keeps sending until it hears: later chunks get the same answer.
     await expect(writer.append(recordingId, chunk(4, 10))).rejects.toMatchObject({
@@ -456,6 +546,70 @@ describe('recording writer', () => {
   });
 });
 
+describe('what recording leaves on disk', () => {
+  it.skipIf(process.platform === 'win32')(
+    'creates the folder 0700 and every file 0600',
+    async () => {
+      const folder = tempFolder();
+      const writer = writerFor(folder);
+      const { recordingId } = await writer.start(START);
+      await writer.append(recordingId, chunk(1, 100));
+      const [fileName] = mediaFiles(folder);
+      const path = join(folder, fileName!);
+      const mode = (file: string) => statSync(file).mode & 0o777;
+      expect(mode(folder)).toBe(0o700);
+      // While recording: the media, the start manifest and the chain journal.
+      expect([path, `${path}.json`, `${path}.chain`].map(mode)).toEqual([0o600, 0o600, 0o600]);
+      await writer.stop(recordingId);
+      // The closed manifest replaced the start one through a temporary file: still 0600.
+      expect([path, `${path}.json`].map(mode)).toEqual([0o600, 0o600]);
+    },
+  );
+
+  it('records without a keychain, the manifest unsigned with the reason, and no key anywhere on disk', async () => {
+    const folder = tempFolder();
+    const locked = {
+      getPassword: () => Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')),
+      setPassword: () => Promise.reject(new Error('unreachable')),
+      deletePassword: () => Promise.resolve(false),
+      findCredentials: () => Promise.resolve([]),
+    };
+    const writer = writerFor(folder, { signer: createRecordingSigner(locked) });
+    const { recordingId } = await writer.start(START);
+    await writer.append(recordingId, chunk(4, 2_000));
+    const summary = await writer.stop(recordingId);
+    const path = join(folder, summary.fileName);
+
+    const manifest = readManifest(path);
+    expect(manifest).toMatchObject({ status: 'complete', bytes: 2_000, signer: null });
+    expect(manifest.signature).toBeUndefined();
+    expect(manifest.unsigned).toMatch(/keychain could not provide.*D-Bus.*not signed/);
+    expect(readdirSync(folder).sort()).toEqual([summary.fileName, `${summary.fileName}.json`]);
+    await expect(verifyRecording(path)).resolves.toMatchObject({
+      verdict: 'unsigned',
+      reason: expect.stringMatching(
+        /not signed, so anyone could have written it.*keychain/,
+      ) as unknown,
+    });
+  });
+
+  it('refuses a cloud-synced folder when IT forbids it, creating nothing', async () => {
+    const base = tempFolder();
+    const folder = join(base, 'OneDrive - Contoso', 'Recordings');
+    const writer = writerFor(folder, {
+      folderStatus: (path) =>
+        recordingsFolderStatus(path, { platform: 'linux', env: {}, allowCloudSynced: () => false }),
+    });
+    await expect(writer.start(START)).rejects.toMatchObject({
+      code: 'cloud-synced-folder',
+      message: expect.stringMatching(
+        /does not allow recordings in a folder that OneDrive copies/,
+      ) as unknown,
+    });
+    expect(existsSync(base)).toBe(false);
+  });
+});
+
 describe('recording channels through the router', () => {
   const sender = { url: 'app://advisor/index.html', isMainFrame: true };
 
@@ -466,6 +620,8 @@ describe('recording channels through the router', () => {
     registerRecording(router, {
       writer: writerFor(folder, { policy }),
       revealFile: (path) => revealed.push(path),
+      signer: key.signer,
+      folderStatus: () => ({ provider: 'Dropbox', message: 'inside Dropbox', refused: false }),
     });
     return { folder, router, revealed };
   }
@@ -499,6 +655,44 @@ describe('recording channels through the router', () => {
       value: null,
     });
     expect(revealed).toEqual([join(folder, summary.fileName)]);
+  });
+
+  it('verifies a recording it knows by id, against this install’s key, and describes the folder', async () => {
+    const { router } = setUp();
+    const started = await router.invoke(sender, 'recording:start', [START]);
+    const { recordingId } = (started as { ok: true; value: { recordingId: string } }).value;
+    await router.invoke(sender, 'recording:append', [recordingId, new Uint8Array([1, 2, 3])]);
+    // Still recording: nothing to verify yet.
+    await expect(router.invoke(sender, 'recordings:verify', [recordingId])).resolves.toMatchObject({
+      ok: false,
+      error: {
+        code: 'no-such-recording',
+        message: expect.stringMatching(/still being made/) as unknown,
+      },
+    });
+    await router.invoke(sender, 'recording:stop', [recordingId]);
+
+    const keyId = await key.signer.keyId();
+    await expect(router.invoke(sender, 'recordings:verify', [recordingId])).resolves.toEqual({
+      ok: true,
+      value: {
+        verdict: 'valid',
+        status: 'complete',
+        keyId,
+        reason: expect.stringMatching(/signed by this computer’s recording key/) as unknown,
+      },
+    });
+    await expect(
+      router.invoke(sender, 'recordings:verify', ['rec_AAAAAAAAAAAAAAAA']),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'no-such-recording' } });
+    // A path is not an id: the contract refuses it before any file is touched.
+    await expect(
+      router.invoke(sender, 'recordings:verify', ['/etc/passwd']),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
+    await expect(router.invoke(sender, 'recordings:folder-status', [])).resolves.toEqual({
+      ok: true,
+      value: { provider: 'Dropbox', message: 'inside Dropbox', refused: false },
+    });
   });
 
   it('rejects a string instead of bytes as invalid-arguments, writing nothing', async () => {

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { BridgeFailure } from '../../shared/bridge/results.ts';
 import { apiErrorSchema } from '../../shared/protocol/rest.ts';
+import { describeConnectionFailure, PROXY_SIGN_IN_NEEDED } from '../net/connection-errors.ts';
 
 export type Fetch = typeof fetch;
 
@@ -40,12 +41,16 @@ export async function callServer<T>(
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       redirect: 'error',
     });
-  } catch {
+  } catch (error) {
+    // An untrusted certificate or a proxy wanting a sign-in needs IT, not a retry: say which.
     throw new BridgeFailure(
       'server-unreachable',
-      `Cannot reach the server at ${url.origin}. Check the address and your network connection.`,
+      describeConnectionFailure(error) ??
+        `Cannot reach the server at ${url.origin}. Check the address and your network connection.`,
     );
   }
+  // The proxy answered, not the server: it wants a sign-in that was cancelled or refused.
+  if (response.status === 407) throw new BridgeFailure('server-unreachable', PROXY_SIGN_IN_NEEDED);
   let json: unknown = null;
   try {
     // 204 (a DELETE done) has no body to read.

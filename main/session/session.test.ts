@@ -21,6 +21,7 @@ import {
 } from '../../server/testing/harness.ts';
 import { createKeychainVault, serviceFor } from '../auth/vault.ts';
 import { createSignaling, type Signaling } from '../signaling/connection.ts';
+import { HTTPS_ONLY_MESSAGE } from '../settings/server-url-rule.ts';
 import { createSession, type Session } from './session.ts';
 
 const vault = createKeychainVault(keytar);
@@ -130,6 +131,63 @@ describe('session', () => {
       message: expect.stringContaining('Cannot reach'),
     });
     expect(await keytar.findCredentials(serviceFor(h.url))).toEqual([]);
+  });
+
+  it('refuses an http:// server before sending anything, saying why', async () => {
+    const asked: string[] = [];
+    // Nothing may leave this computer even if the rule broke: only loopback is passed on.
+    const loopbackOnly: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      asked.push(url);
+      return new URL(url).hostname === '127.0.0.1'
+        ? fetch(input, init)
+        : Promise.reject(new Error('not loopback'));
+    };
+    const make = (allowLoopbackHttp: boolean) =>
+      createSession({
+        vault,
+        fetch: loopbackOnly,
+        serverUrl: () => savedUrl,
+        rememberServerUrl: (url) => {
+          savedUrl = url;
+        },
+        serverUrlRule: { allowLoopbackHttp },
+        onChange: () => undefined,
+      });
+
+    const unpackaged = make(true);
+    const refused = unpackaged.signIn({
+      serverUrl: 'http://firm.example',
+      username: 'alice',
+      password: PASSWORD,
+    });
+    await expect(refused).rejects.toThrow(HTTPS_ONLY_MESSAGE);
+    expect(unpackaged.state()).toEqual({
+      status: 'signed-out',
+      serverUrl: 'http://firm.example',
+      user: null,
+      message: HTTPS_ONLY_MESSAGE,
+    });
+    expect(asked).toEqual([]);
+    // The test server on loopback is fine in an unpackaged build...
+    await expect(
+      unpackaged.signIn({ serverUrl: h.url, username: 'alice', password: PASSWORD }),
+    ).resolves.toMatchObject({ status: 'signed-in' });
+    unpackaged.dispose();
+
+    // ...and refused by a packaged one, which also will not resume a session stored for it.
+    const packaged = make(false);
+    await expect(
+      packaged.signIn({ serverUrl: h.url, username: 'alice', password: PASSWORD }),
+    ).rejects.toThrow(HTTPS_ONLY_MESSAGE);
+    asked.length = 0;
+    await expect(packaged.resume()).resolves.toMatchObject({
+      status: 'signed-out',
+      message: HTTPS_ONLY_MESSAGE,
+    });
+    expect(asked).toEqual([]);
+    expect(await vault.read(h.url)).not.toBeNull(); // left alone, not sent anywhere
+    packaged.dispose();
   });
 
   it('resumes after a restart from the stored refresh token, rotating it', async () => {
@@ -243,5 +301,19 @@ describe('signaling in main', () => {
     app.signaling.connect(h.url);
     await until(app.status, (s) => s === 'auth-failed');
     expect(app.connection.at(-1)?.message).toMatch(/disabled/);
+  });
+
+  it("disabled while connected: auth-failed with the server's sentence, and no reconnecting", async () => {
+    const app = makeApp();
+    await app.session.signIn({ serverUrl: h.url, username: 'alice', password: PASSWORD });
+    app.signaling.connect(h.url);
+    await until(app.status, (s) => s === 'online');
+    h.store.setDisabled('alice', true);
+    await until(app.status, (s) => s === 'auth-failed');
+    expect(app.connection.at(-1)?.message).toMatch(/disabled/i);
+    expect(app.signals.map((signal) => signal.event)).toContain('account-disabled');
+    const seen = app.connection.length;
+    await sleep(1_500); // longer than a reconnect attempt would take
+    expect(app.connection.slice(seen).map((state) => state.status)).toEqual([]);
   });
 });

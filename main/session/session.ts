@@ -7,6 +7,7 @@ import type { SessionState } from '../../shared/bridge/contract.ts';
 import { BridgeFailure } from '../../shared/bridge/results.ts';
 import { tokenPairSchema, type TokenPair } from '../../shared/protocol/rest.ts';
 import type { TokenVault, StoredSession } from '../auth/vault.ts';
+import { insecureServerUrl, type ServerUrlRule } from '../settings/server-url-rule.ts';
 import { callServer, type Fetch } from './server-api.ts';
 import { z } from 'zod';
 
@@ -20,6 +21,8 @@ export interface SessionDeps {
   /** The server URL from settings (IT policy may pin it). */
   serverUrl: () => string;
   rememberServerUrl: (url: string) => void;
+  /** https:// only; loopback http:// too in an unpackaged build (the default here). */
+  serverUrlRule?: ServerUrlRule;
   onChange: (state: SessionState) => void;
   log?: (event: string, fields?: Record<string, string | number>) => void;
   now?: () => number;
@@ -51,6 +54,7 @@ export interface Session {
 export function createSession(deps: SessionDeps): Session {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? (() => undefined);
+  const serverUrlRule = deps.serverUrlRule ?? { allowLoopbackHttp: true };
   let state: SessionState = { status: 'signed-out', serverUrl: null, user: null, message: null };
   let current: { serverUrl: string; stored: StoredSession } | null = null;
   let refreshing: Promise<string> | null = null;
@@ -167,6 +171,11 @@ export function createSession(deps: SessionDeps): Session {
 
     async signIn({ serverUrl, username, password }) {
       const origin = new URL(serverUrl).origin;
+      const insecure = insecureServerUrl(origin, serverUrlRule);
+      if (insecure) {
+        setState({ status: 'signed-out', serverUrl: origin, user: null, message: insecure });
+        throw new BridgeFailure('invalid-arguments', insecure);
+      }
       setState({ status: 'signing-in', serverUrl: origin, user: null, message: null });
       let pair: TokenPair;
       try {
@@ -209,6 +218,11 @@ export function createSession(deps: SessionDeps): Session {
       const configured = deps.serverUrl();
       if (!configured) return state;
       const serverUrl = new URL(configured).origin;
+      // An address saved before the https-only rule (or a policy's): no token goes to it.
+      const insecure = insecureServerUrl(serverUrl, serverUrlRule);
+      if (insecure) {
+        return setState({ status: 'signed-out', serverUrl, user: null, message: insecure });
+      }
       const stored = await deps.vault.read(serverUrl);
       if (!stored) {
         return setState({ status: 'signed-out', serverUrl, user: null, message: null });

@@ -121,6 +121,37 @@ describe('loadPolicy', () => {
     expect(loaded.error).toContain('None of it is applied');
   });
 
+  it('refuses an http:// server address as a whole, saying why', () => {
+    const file = policyFile({ serverUrl: 'http://advisor.firm.example', autoUpdate: false });
+    const loaded = loadPolicy(file);
+    expect(loaded.policy).toEqual({});
+    expect(loaded.error).toBe(
+      `The IT policy file ${file} has an error: "serverUrl" must be an https:// address, because the connection to your firm's server must be encrypted. None of it is applied; ask your IT team to fix it.`,
+    );
+  });
+
+  it('takes an http:// loopback server only in an unpackaged build', () => {
+    const file = policyFile({ serverUrl: 'http://127.0.0.1:3001' });
+    expect(loadPolicy(file, { allowLoopbackHttp: true }).error).toBeNull();
+    expect(loadPolicy(file, { allowLoopbackHttp: false }).error).toMatch(
+      /"serverUrl" must be an https:\/\/ address/,
+    );
+  });
+
+  it('takes TURN over TLS on 443 (turns:, transport=tcp) for firewalls that pass only HTTPS', () => {
+    const policy = {
+      iceServers: [
+        {
+          urls: ['turns:turn.firm.example:443?transport=tcp', 'turn:turn.firm.example:3478'],
+          username: 'u',
+          credential: 'c',
+        },
+      ],
+      iceTransportPolicy: 'relay',
+    };
+    expect(loadPolicy(policyFile(policy))).toEqual({ policy, error: null });
+  });
+
   it('lists several problems, then how many more', () => {
     const loaded = loadPolicy(
       policyFile({ autoUpdate: 1, recording: 2, serverUrl: 3, updateChannel: 4, extra: 5 }),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isServerUrl, recordingPolicySchema } from '../../shared/bridge/contract.ts';
 import { GUEST_LINK_MAX_MINUTES, GUEST_LINK_MIN_MINUTES } from '../../shared/protocol/guest.ts';
 import { iceServerSchema } from '../../shared/protocol/rest.ts';
+import { insecureServerUrl, type ServerUrlRule } from './server-url-rule.ts';
 
 const iceUrlSchema = z
   .string()
@@ -19,11 +20,9 @@ export const policySchema = z
     serverUrl: z
       .string()
       .max(2_048)
-      .refine(
-        isServerUrl,
-        'must be an https:// or http:// address without a user name or password',
-      ),
-    // Checked here so a bad TURN address is IT's error at start, not a failed call later.
+      .refine(isServerUrl, 'must be an https:// address without a user name or password'),
+    // Checked here so a bad TURN address is IT's error at start, not a failed call later. TURN
+    // over TLS on 443 ("turns:host:443?transport=tcp") passes firewalls that allow only HTTPS.
     iceServers: z
       .array(
         iceServerSchema
@@ -34,6 +33,8 @@ export const policySchema = z
     iceTransportPolicy: z.enum(['all', 'relay']),
     recording: recordingPolicySchema,
     recordingsFolder: z.string().max(4_096).refine(isAbsolute, 'must be an absolute path'),
+    // false: no recording into a folder OneDrive, iCloud Drive, Dropbox or Google Drive syncs.
+    allowCloudSyncedRecordings: z.boolean(),
     autoUpdate: z.boolean(),
     // electron-updater reads `<channel>.yml`, so only a plain name is accepted.
     // How long a meeting link for a client stays valid: shorter than the server's longest only.
@@ -98,7 +99,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * JSON or breaks the schema is reported and none of it is applied: a half-valid policy is never
  * half-applied, because IT would then believe something is pinned that is not.
  */
-export function loadPolicy(file: string): LoadedPolicy {
+export function loadPolicy(
+  file: string,
+  rule: ServerUrlRule = { allowLoopbackHttp: true },
+): LoadedPolicy {
   const rejected = (problem: string): LoadedPolicy => ({
     policy: {},
     error: `The IT policy file ${file} ${problem}. None of it is applied; ask your IT team to fix it.`,
@@ -123,6 +127,12 @@ export function loadPolicy(file: string): LoadedPolicy {
     const shown = issues.slice(0, 3).map(describeIssue);
     if (issues.length > shown.length) shown.push(`and ${issues.length - shown.length} more`);
     return rejected(`has ${issues.length === 1 ? 'an error' : 'errors'}: ${shown.join('; ')}`);
+  }
+  const { serverUrl } = parsed.data;
+  if (serverUrl !== undefined && insecureServerUrl(serverUrl, rule)) {
+    return rejected(
+      `has an error: "serverUrl" must be an https:// address, because the connection to your firm's server must be encrypted`,
+    );
   }
   return { policy: parsed.data, error: null };
 }

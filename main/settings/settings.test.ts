@@ -10,6 +10,7 @@ import { createRouter } from '../ipc/router.ts';
 import { loadPolicy, type LoadedPolicy } from './policy.ts';
 import { registerSettings } from './register-settings.ts';
 import { createSettings, type SettingsDeps, type SettingsStore } from './settings.ts';
+import { HTTPS_ONLY_MESSAGE } from './server-url-rule.ts';
 import { settingsStoreOptions } from './store-options.ts';
 
 let dir: string;
@@ -79,6 +80,14 @@ const pinnedPolicy = {
 };
 
 describe('settings without a policy', () => {
+  it('says automatic updates are off where the installer is not signature-checked, unless IT turns them on', () => {
+    const linux = make({ autoUpdateByDefault: false });
+    expect(linux.view().autoUpdate).toBe(false);
+    expect(linux.autoUpdate()).toBe(false);
+    const turnedOn = make({ autoUpdateByDefault: false, policy: policyFrom({ autoUpdate: true }) });
+    expect(turnedOn.view().autoUpdate).toBe(true);
+  });
+
   it('starts from the defaults', () => {
     const settings = make();
     expect(settings.view()).toEqual({
@@ -92,7 +101,8 @@ describe('settings without a policy', () => {
         startMuted: false,
       },
       recordingsFolder: defaultFolder(),
-      recordingPolicy: 'allowed',
+      // With no policy from IT, the other party must allow recording first.
+      recordingPolicy: 'consent-required',
       autoUpdate: true,
       managed: [],
       policyError: null,
@@ -100,7 +110,7 @@ describe('settings without a policy', () => {
     expect(settings.serverUrl()).toBe('');
     expect(settings.iceServers()).toBeNull();
     expect(settings.iceTransportPolicy()).toBeNull();
-    expect(settings.recordingPolicy()).toBe('allowed');
+    expect(settings.recordingPolicy()).toBe('consent-required');
     expect(settings.recordingsFolder()).toBe(defaultFolder());
     expect(settings.autoUpdate()).toBe(true);
     expect(settings.updateChannel()).toBeNull();
@@ -203,6 +213,26 @@ describe('settings without a policy', () => {
 
   it('refuses a relative documents folder', () => {
     expect(() => make({ documentsDir: 'Documents' })).toThrow(/absolute/);
+  });
+
+  it('refuses an http:// server address, saying why, and stores nothing', () => {
+    const settings = make();
+    expect(() => settings.set({ serverUrl: 'http://firm.example', startMuted: true })).toThrow(
+      expect.objectContaining({ code: 'invalid-arguments', message: HTTPS_ONLY_MESSAGE }),
+    );
+    expect(settings.view().values).toMatchObject({ serverUrl: '', startMuted: false });
+    expect(pushed).toEqual([]);
+    settings.set({ serverUrl: 'https://firm.example' });
+    expect(settings.serverUrl()).toBe('https://firm.example');
+  });
+
+  it('takes http:// on loopback only in an unpackaged build', () => {
+    const unpackaged = make({ serverUrlRule: { allowLoopbackHttp: true } });
+    unpackaged.set({ serverUrl: 'http://127.0.0.1:3001' });
+    expect(unpackaged.serverUrl()).toBe('http://127.0.0.1:3001');
+    const packaged = make({ serverUrlRule: { allowLoopbackHttp: false } });
+    expect(() => packaged.set({ serverUrl: 'http://127.0.0.1:4001' })).toThrow(HTTPS_ONLY_MESSAGE);
+    expect(packaged.serverUrl()).toBe('http://127.0.0.1:3001');
   });
 });
 

@@ -15,6 +15,7 @@ import { GUEST_LINK_MAX_MINUTES } from '../../shared/protocol/guest.ts';
 import type { IceServer } from '../../shared/protocol/rest.ts';
 import type { EventSink } from '../ipc/event-sink.ts';
 import type { LoadedPolicy, Policy } from './policy.ts';
+import { insecureServerUrl, type ServerUrlRule } from './server-url-rule.ts';
 import { settingsDefaults, storedSettingsSchema, type StoredSettings } from './store-options.ts';
 
 /** The slice of electron-store / conf the service uses; both satisfy it. */
@@ -50,6 +51,13 @@ export interface SettingsDeps {
   sink: EventSink;
   /** The OS folder picker (Electron's dialog in the app); null when cancelled. */
   chooseFolder: (current: string) => Promise<string | null>;
+  /** Which server addresses may be saved (https:// only, loopback http:// when unpackaged). */
+  serverUrlRule?: ServerUrlRule;
+  /**
+   * Whether this install updates itself when IT's policy does not say (main/update/update-gate.ts:
+   * only where the installer's signature is checked). Default true.
+   */
+  autoUpdateByDefault?: boolean;
   /** Told when a stored value was unusable and its default is used instead. */
   log?: (event: string, fields?: Record<string, string | number>) => void;
 }
@@ -103,6 +111,8 @@ export function createSettings(deps: SettingsDeps): Settings {
   // A policy with an error is applied not at all, even if a caller passes both.
   const policy: Policy = deps.policy.error === null ? deps.policy.policy : {};
   const defaults = settingsDefaults(deps.documentsDir);
+  // Without a rule, an unpackaged build's (services.ts passes the packaged app's).
+  const serverUrlRule = deps.serverUrlRule ?? { allowLoopbackHttp: true };
   const managed = (Object.keys(PINNABLE) as ManagedKey[]).filter(
     (key) => policy[PINNABLE[key]] !== undefined,
   );
@@ -142,8 +152,8 @@ export function createSettings(deps: SettingsDeps): Settings {
     return {
       values: { ...values, serverUrl: policy.serverUrl ?? values.serverUrl },
       recordingsFolder: policy.recordingsFolder ?? recordingsFolder,
-      recordingPolicy: policy.recording ?? 'allowed',
-      autoUpdate: policy.autoUpdate ?? true,
+      recordingPolicy: policy.recording ?? 'consent-required',
+      autoUpdate: policy.autoUpdate ?? deps.autoUpdateByDefault ?? true,
       managed: [...managed],
       policyError: deps.policy.error,
     };
@@ -196,6 +206,10 @@ export function createSettings(deps: SettingsDeps): Settings {
       const parsed = patchSchema.safeParse(patch);
       if (!parsed.success) throw new BridgeFailure('invalid-arguments', describe(parsed.error));
       refuseIfManaged(Object.keys(parsed.data));
+      const insecure = parsed.data.serverUrl
+        ? insecureServerUrl(parsed.data.serverUrl, serverUrlRule)
+        : null;
+      if (insecure) throw new BridgeFailure('invalid-arguments', insecure);
       return write(parsed.data);
     },
     async chooseRecordingsFolder() {
@@ -209,9 +223,9 @@ export function createSettings(deps: SettingsDeps): Settings {
     serverUrl: () => policy.serverUrl ?? stored().serverUrl,
     iceServers: () => policy.iceServers ?? null,
     iceTransportPolicy: () => policy.iceTransportPolicy ?? null,
-    recordingPolicy: () => policy.recording ?? 'allowed',
+    recordingPolicy: () => policy.recording ?? 'consent-required',
     recordingsFolder: () => policy.recordingsFolder ?? stored().recordingsFolder,
-    autoUpdate: () => policy.autoUpdate ?? true,
+    autoUpdate: () => policy.autoUpdate ?? deps.autoUpdateByDefault ?? true,
     updateChannel: () => policy.updateChannel ?? null,
     guestLinkMinutes: () => policy.guestLinkMinutes ?? GUEST_LINK_MAX_MINUTES,
   };

@@ -3,12 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('../testing/electron-mock.ts'));
 
 import { electronMock, resetElectronMock } from '../testing/electron-mock.ts';
-import {
-  APP_ENTRY_URL,
-  createMainWindow,
-  devServerUrlFrom,
-  hardenedWebPreferences,
-} from './window.ts';
+import { APP_ENTRY_URL, createMainWindow, devServerUrlFrom } from './window.ts';
 
 const HARDENED = {
   preload: '/app/preload.js',
@@ -16,10 +11,14 @@ const HARDENED = {
   sandbox: true,
   nodeIntegration: false,
   nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
   webSecurity: true,
   allowRunningInsecureContent: false,
+  experimentalFeatures: false,
   webviewTag: false,
   spellcheck: false,
+  disableBlinkFeatures: 'Auxclick',
+  devTools: false,
 };
 
 beforeEach(() => {
@@ -27,12 +26,8 @@ beforeEach(() => {
 });
 
 describe('main window', () => {
-  it('builds exactly the hardened webPreferences', () => {
-    expect(hardenedWebPreferences('/app/preload.js')).toStrictEqual(HARDENED);
-  });
-
-  it('creates the window with them and loads app://advisor/index.html', () => {
-    createMainWindow({ preloadPath: '/app/preload.js' });
+  it('creates a packaged window with exactly the hardened webPreferences (no DevTools) on app://advisor/index.html', () => {
+    createMainWindow({ preloadPath: '/app/preload.js', packaged: true });
     expect(electronMock.windows).toHaveLength(1);
     const window = electronMock.windows[0]!;
     expect(window.options.webPreferences).toStrictEqual(HARDENED);
@@ -40,8 +35,16 @@ describe('main window', () => {
     expect(APP_ENTRY_URL).toBe('app://advisor/index.html');
   });
 
+  it('keeps DevTools for a development build, and nothing else changes', () => {
+    createMainWindow({ preloadPath: '/app/preload.js', packaged: false });
+    expect(electronMock.windows[0]!.options.webPreferences).toStrictEqual({
+      ...HARDENED,
+      devTools: true,
+    });
+  });
+
   it('stays hidden until painted, then shows', () => {
-    createMainWindow({ preloadPath: '/app/preload.js' });
+    createMainWindow({ preloadPath: '/app/preload.js', packaged: true });
     const window = electronMock.windows[0]!;
     expect(window.options.show).toBe(false);
     expect(window.show).not.toHaveBeenCalled();
@@ -50,7 +53,11 @@ describe('main window', () => {
   });
 
   it('loads the dev server in development', () => {
-    createMainWindow({ preloadPath: '/p.js', devServerUrl: 'http://localhost:5173/' });
+    createMainWindow({
+      preloadPath: '/p.js',
+      devServerUrl: 'http://localhost:5173/',
+      packaged: false,
+    });
     expect(electronMock.windows[0]!.webContents.loadURL).toHaveBeenCalledWith(
       'http://localhost:5173/',
     );
@@ -60,7 +67,7 @@ describe('main window', () => {
     const onLoadFailed = vi.fn();
     const failure = new Error('ERR_FAILED');
     electronMock.loadFailure = failure;
-    const window = createMainWindow({ preloadPath: '/p.js', onLoadFailed });
+    const window = createMainWindow({ preloadPath: '/p.js', onLoadFailed, packaged: true });
     expect(window).toBe(electronMock.windows[0]);
     await vi.waitFor(() => {
       expect(onLoadFailed).toHaveBeenCalledWith(failure);

@@ -7,14 +7,17 @@
  *
  * It behaves just enough like Electron for the shell's code to run, and records what the shell
  * asked of it (window options, scheme privileges and protocol handlers, session handlers, IPC
- * handlers, external opens, clipboard writes, notifications, power-save blockers, dialogs, app
- * events) so tests assert the security decisions themselves. Call resetElectronMock() before each test.
+ * handlers, external opens, clipboard writes, notifications, power-save blockers, dialogs, the
+ * application menu, net requests, app events) so tests assert the security decisions themselves. Call resetElectronMock() before each test.
  */
 import { EventEmitter } from 'node:events';
 import type {
+  AuthInfo,
   BrowserWindowConstructorOptions,
+  ClientRequestConstructorOptions,
   CustomScheme,
   HandlerDetails,
+  MenuItemConstructorOptions,
   MessageBoxOptions,
   MessageBoxReturnValue,
   NotificationConstructorOptions,
@@ -56,6 +59,8 @@ export class MockWebContents extends EventEmitter {
   windowOpenHandler: ((details: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
   readonly send = vi.fn<(channel: string, ...args: unknown[]) => void>();
   readonly reload = vi.fn();
+  /** What page scripts answer; a test sets it per call (mockResolvedValueOnce). */
+  readonly executeJavaScript = vi.fn((_code: string) => Promise.resolve<unknown>(undefined));
   readonly loadURL = vi.fn((url: string) => {
     if (state.loadFailure) return Promise.reject(state.loadFailure);
     this.mainFrame.url = url;
@@ -159,6 +164,9 @@ export class MockSession {
   readonly setDevicePermissionHandler = vi.fn((handler: DevicePermissionHandler) => {
     this.devicePermissionHandler = handler;
   });
+  /** What the system proxy settings answer for every URL (Chromium's PAC syntax). */
+  proxyAnswer = 'DIRECT';
+  readonly resolveProxy = vi.fn((_url: string) => Promise.resolve(this.proxyAnswer));
   readonly setDisplayMediaRequestHandler = vi.fn((handler: DisplayMediaRequestHandler) => {
     this.displayMediaRequestHandler = handler;
   });
@@ -205,7 +213,11 @@ interface State {
   singleInstanceLock: boolean;
   /** When set, every loadURL rejects with it. */
   loadFailure: Error | null;
+  /** Every net.request made, in order. */
+  netRequests: MockClientRequest[];
   quitCount: number;
+  /** The template of the menu last set with Menu.setApplicationMenu (null: none set). */
+  applicationMenu: MenuItemConstructorOptions[] | null;
 }
 
 function freshState(): State {
@@ -224,7 +236,9 @@ function freshState(): State {
     openDialogResult: { canceled: true, filePaths: [] },
     singleInstanceLock: true,
     loadFailure: null,
+    netRequests: [],
     quitCount: 0,
+    applicationMenu: null,
   };
 }
 
@@ -342,6 +356,67 @@ export const clipboard = {
   }),
 };
 
+/** A built menu keeps its template, so tests read what was installed. */
+export class MockMenu {
+  readonly template: MenuItemConstructorOptions[];
+  constructor(template: MenuItemConstructorOptions[]) {
+    this.template = template;
+  }
+  static readonly buildFromTemplate = vi.fn(
+    (template: MenuItemConstructorOptions[]) => new MockMenu(template),
+  );
+  static readonly setApplicationMenu = vi.fn((menu: MockMenu | null) => {
+    state.applicationMenu = menu?.template ?? null;
+  });
+}
+export const Menu = MockMenu;
+
+/** net.request's ClientRequest: records what was asked; the test plays the network's part. */
+export class MockClientRequest extends EventEmitter {
+  readonly options: ClientRequestConstructorOptions;
+  readonly headers: Record<string, string> = {};
+  body: string | undefined;
+  ended = false;
+  aborted = false;
+  constructor(options: ClientRequestConstructorOptions) {
+    super();
+    this.options = options;
+  }
+  setHeader(name: string, value: string): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+  end(body?: string): void {
+    this.body = body;
+    this.ended = true;
+  }
+  abort(): void {
+    this.aborted = true;
+  }
+  /** The proxy (or server) asks for a password; resolves with what the app answered. */
+  challenge(authInfo: AuthInfo): Promise<[string?, string?]> {
+    return new Promise((resolve) => {
+      this.emit('login', authInfo, (username?: string, password?: string) => {
+        resolve([username, password]);
+      });
+    });
+  }
+  /** The server's answer, body sent in one chunk. */
+  respond(statusCode: number, body = '', headers: Record<string, string> = {}): void {
+    const message = Object.assign(new EventEmitter(), { statusCode, statusMessage: '', headers });
+    this.emit('response', message);
+    if (body) message.emit('data', Buffer.from(body));
+    message.emit('end');
+  }
+}
+
+export const net = {
+  request: vi.fn((options: ClientRequestConstructorOptions) => {
+    const request = new MockClientRequest(options);
+    state.netRequests.push(request);
+    return request;
+  }),
+};
+
 export const desktopCapturer = { getSources: vi.fn(() => Promise.resolve([])) };
 export const systemPreferences = {
   getMediaAccessStatus: vi.fn((_mediaType: string) => 'granted'),
@@ -386,6 +461,9 @@ const spies = [
   powerSaveBlocker.isStarted,
   desktopCapturer.getSources,
   systemPreferences.getMediaAccessStatus,
+  net.request,
+  MockMenu.buildFromTemplate,
+  MockMenu.setApplicationMenu,
 ];
 
 export function resetElectronMock(): void {
@@ -414,4 +492,6 @@ export default {
   powerSaveBlocker,
   desktopCapturer,
   systemPreferences,
+  Menu,
+  net,
 };

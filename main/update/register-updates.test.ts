@@ -1,6 +1,7 @@
 /**
- * The updater as the app starts it: IT's real policy file read by the real settings service,
- * and every stage delivered through the real (validating) event sink.
+ * The updater as the app starts it: IT's real policy file read by the real settings service, the
+ * feed address from a real app-update.yml, and every stage delivered through the real
+ * (validating) event sink.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,15 @@ import { createEventSink } from '../ipc/event-sink.ts';
 import { loadPolicy } from '../settings/policy.ts';
 import { createSettings } from '../settings/settings.ts';
 import { settingsStoreOptions } from '../settings/store-options.ts';
-import { startUpdates } from './register-updates.ts';
+import { startUpdates, type UpdatesDeps } from './register-updates.ts';
 import { FakeAutoUpdater } from './testing/fake-auto-updater.ts';
+import { readFeedUrl } from './update-gate.ts';
+
+/** A signed Windows install with an https feed: nothing but the policy stands in the way. */
+const WINDOWS: UpdatesDeps['installer'] = {
+  platform: 'win32',
+  feedUrl: 'https://updates.example.com/advisor',
+};
 
 let dir: string;
 beforeEach(() => {
@@ -22,7 +30,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(policy: unknown, inCall: { now: boolean }) {
+function start(
+  policy: unknown,
+  inCall: { now: boolean },
+  installer: UpdatesDeps['installer'] = WINDOWS,
+) {
   const policyFile = join(dir, 'policy.json');
   if (policy !== undefined) writeFileSync(policyFile, JSON.stringify(policy));
   const pushed: unknown[] = [];
@@ -39,8 +51,16 @@ function start(policy: unknown, inCall: { now: boolean }) {
     chooseFolder: () => Promise.resolve(null),
   });
   const fake = new FakeAutoUpdater();
-  const updater = startUpdates({ autoUpdater: fake, settings, isInCall: () => inCall.now, sink });
-  return { fake, updater, pushed, dropped };
+  const logged: string[] = [];
+  const updater = startUpdates({
+    autoUpdater: fake,
+    settings,
+    isInCall: () => inCall.now,
+    sink,
+    installer,
+    log: (event, fields) => logged.push(`${event} ${fields?.reason ?? ''}`.trim()),
+  });
+  return { fake, updater, pushed, dropped, logged };
 }
 
 describe('updates as the app runs them', () => {
@@ -78,5 +98,76 @@ describe('updates as the app runs them', () => {
     expect(fake.checkForUpdates).toHaveBeenCalledTimes(1);
     expect(fake.channel).toBeNull();
     updater.stop();
+  });
+
+  it('refuses a feed that is not https, touching nothing, and logs why', () => {
+    for (const [feedUrl, shown] of [
+      ['http://updates.example.com/advisor?x=1', 'http://updates.example.com/advisor'],
+      ['file:///srv/updates/', 'file:///srv/updates/'],
+    ] as const) {
+      const { fake, logged, pushed } = start(
+        { autoUpdate: true },
+        { now: false },
+        {
+          platform: 'win32',
+          feedUrl,
+        },
+      );
+      expect(fake.checkForUpdates).not.toHaveBeenCalled();
+      expect(fake.assigned).toEqual([]);
+      expect(pushed).toEqual([]);
+      expect(logged).toEqual([
+        `update.feed-refused Automatic updates are off: the update address ${shown} is not https://. Ask IT to publish updates over https.`,
+      ]);
+    }
+  });
+
+  it('refuses a feed with credentials in it without repeating them', () => {
+    const { fake, logged } = start(
+      undefined,
+      { now: false },
+      {
+        platform: 'darwin',
+        feedUrl: 'https://it:hunter2@updates.example.com/advisor',
+      },
+    );
+    expect(fake.checkForUpdates).not.toHaveBeenCalled();
+    expect(logged.join('\n')).toContain('contains a user name or password');
+    expect(logged.join('\n')).not.toContain('hunter2');
+  });
+
+  it('is off on Linux by default (AppImage and .deb are not signature-checked), on when IT says so', () => {
+    const linux = { platform: 'linux' as const, feedUrl: 'https://updates.example.com/advisor' };
+    const off = start(undefined, { now: false }, linux);
+    expect(off.fake.checkForUpdates).not.toHaveBeenCalled();
+    expect(off.fake.assigned).toEqual([]);
+    expect(off.logged).toEqual([
+      'update.off Automatic updates are off on linux: the installer cannot be signature-checked. IT can turn them on with "autoUpdate": true in the policy file.',
+    ]);
+
+    const on = start({ autoUpdate: true }, { now: false }, linux);
+    expect(on.fake.checkForUpdates).toHaveBeenCalledTimes(1);
+    expect(on.logged).toEqual([]);
+    on.updater.stop();
+  });
+
+  it('is off without an update address (an unpackaged app has no app-update.yml)', () => {
+    const { fake, logged } = start(undefined, { now: false }, { platform: 'win32', feedUrl: null });
+    expect(fake.checkForUpdates).not.toHaveBeenCalled();
+    expect(logged[0]).toMatch(/^update\.off .*no update address/);
+  });
+
+  it('reads the feed address from app-update.yml as electron-builder writes it', () => {
+    const file = join(dir, 'app-update.yml');
+    writeFileSync(
+      file,
+      'provider: generic\nurl: https://updates.example.com/advisor\nupdaterCacheDirName: richesreach-advisor-updater\n',
+    );
+    expect(readFeedUrl(file)).toBe('https://updates.example.com/advisor');
+    writeFileSync(file, "provider: generic\nurl: 'http://updates.example.com/a b'\n");
+    expect(readFeedUrl(file)).toBe('http://updates.example.com/a b');
+    writeFileSync(file, 'provider: github\nowner: x\n');
+    expect(readFeedUrl(file)).toBeNull();
+    expect(readFeedUrl(join(dir, 'missing.yml'))).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RecordingSummary } from '../../shared/bridge/contract.ts';
 import { advisor } from '../bridge.ts';
+import { RecordingVerifyButton } from './recording-verify-button.tsx';
 
 /** Where the last recording went, with "Show in folder" (main opens it; we only hold an id). */
 export function RecordingSavedNotice({
@@ -27,6 +28,7 @@ export function RecordingSavedNotice({
       >
         Show in folder
       </button>
+      <RecordingVerifyButton recordingId={summary.recordingId} />
       {onDismiss && (
         <button type="button" onClick={onDismiss}>
           Dismiss

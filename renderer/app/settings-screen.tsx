@@ -7,6 +7,7 @@ import { useDevices } from './hooks/use-devices.ts';
 import { useFocusOnMount } from './hooks/use-focus-on-mount.ts';
 import { useMediaPreview } from './hooks/use-media-preview.ts';
 import { MicLevelMeter } from './mic-level-meter.tsx';
+import { RecordingsFolderWarning } from './recordings-folder-warning.tsx';
 import { SettingCheckbox } from './setting-checkbox.tsx';
 import { VideoView } from './video-view.tsx';
 
@@ -25,10 +26,19 @@ export function SettingsScreen({ view, onClose }: { view: SettingsView; onClose:
   // Device names are hidden until camera access is granted: list again once the preview runs.
   const preview = useMediaPreview(values.cameraId, values.microphoneId, refresh);
   const [error, setError] = useState<string | null>(null);
+  const [diagnosticsCopied, setDiagnosticsCopied] = useState(false);
   const isManaged = (key: string) => managed.includes(key);
 
   const save = (patch: Partial<UserSettings>) => {
     void advisor.settings.set(patch).then((result) => {
+      setError(result.ok ? null : result.error.message);
+    });
+  };
+
+  const copyDiagnostics = () => {
+    setDiagnosticsCopied(false);
+    void advisor.app.copyDiagnostics().then((result) => {
+      setDiagnosticsCopied(result.ok);
       setError(result.ok ? null : result.error.message);
     });
   };
@@ -119,6 +129,7 @@ export function SettingsScreen({ view, onClose }: { view: SettingsView; onClose:
         </p>
         <p>Recordings stay on this computer, in:</p>
         <p className="path">{view.recordingsFolder}</p>
+        <RecordingsFolderWarning folder={view.recordingsFolder} />
         {isManaged('recordingsFolder') ? (
           <p className="muted">{MANAGED}</p>
         ) : (
@@ -151,6 +162,21 @@ export function SettingsScreen({ view, onClose }: { view: SettingsView; onClose:
             {isManaged('autoUpdate') && <span className="muted"> ({MANAGED})</span>}
           </dd>
         </dl>
+      </section>
+
+      <section className="card" aria-labelledby="settings-help">
+        <h2 id="settings-help">Help</h2>
+        <p>
+          For your IT team: a report of the app version, this computer, the policy in force and
+          recent errors. It holds no password or sign-in token.
+        </p>
+        <button type="button" onClick={copyDiagnostics}>
+          Copy diagnostics
+        </button>
+        {/* Always there, so "Diagnostics copied" is announced when it appears. */}
+        <p role="status" className="copied">
+          {diagnosticsCopied ? 'Diagnostics copied' : ''}
+        </p>
       </section>
     </div>
   );

@@ -7,6 +7,26 @@ import {
 import { advisor } from '../bridge.ts';
 import { useFocusOnMount } from './hooks/use-focus-on-mount.ts';
 
+const HTTPS_ONLY =
+  "Use an https:// address: the connection to your firm's server must be encrypted.";
+
+/**
+ * An http:// address of another computer: refused before anything is sent. Main applies the same
+ * rule (and, in a packaged app, refuses http:// on this computer too), so this is only the early
+ * word.
+ */
+function needsHttps(address: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return !(host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
+}
+
 export function SignInScreen({
   session,
   settings,
@@ -37,6 +57,10 @@ export function SignInScreen({
     const parsed = signInSchema.safeParse({ serverUrl, username, password });
     if (!parsed.success) {
       setError(parsed.error.issues[0]?.message ?? 'Check the server, username and password.');
+      return;
+    }
+    if (needsHttps(parsed.data.serverUrl)) {
+      setError(HTTPS_ONLY);
       return;
     }
     setBusy(true);

@@ -27,7 +27,7 @@ export interface Ringing {
 }
 
 /** Refusals that may pass (try again); any other means the guest is no longer waiting. */
-const TRANSIENT: readonly CallErrorCode[] = ['rate-limited', 'internal'];
+const TRANSIENT: readonly CallErrorCode[] = ['rate-limited', 'internal', 'server-busy'];
 const stillWaiting = (ack: Ack | null): boolean =>
   !ack || (!ack.ok && TRANSIENT.includes(ack.error.code));
 

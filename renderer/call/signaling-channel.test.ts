@@ -179,6 +179,23 @@ describe('createSignalingChannel', () => {
     channel.dispose();
   });
 
+  it("sends a message again when the server answered 'server-busy' (its shared state was away)", async () => {
+    const { bridge, fake } = fakeBridge();
+    const channel = createSignalingChannel(bridge);
+    await settle();
+    let busy = 1;
+    fake.ackFor = () =>
+      busy-- > 0 ? { ok: false, error: { code: 'server-busy', message: 'busy' } } : { ok: true };
+
+    const offer = channel.send(iceRestartOffer);
+    await settle();
+    expect(channel.pending()).toBe(1);
+
+    await expect(offer).resolves.toEqual({ ok: true }); // after the ~1 s re-check
+    expect(fake.delivered).toEqual([iceRestartOffer, iceRestartOffer]);
+    channel.dispose();
+  });
+
   it('sends nothing new while an earlier message may still fail, so the retry keeps its place', async () => {
     const { bridge, fake } = fakeBridge();
     const channel = createSignalingChannel(bridge);

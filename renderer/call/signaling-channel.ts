@@ -1,7 +1,8 @@
 /**
  * Signaling that survives an outage: a message the bridge cannot deliver ('server-unreachable':
  * socket down, or the ack timed out) waits in an outbox and goes out, in order, once the
- * connection is back, so an ICE-restart offer sent during a network switch is not lost.
+ * connection is back, so an ICE-restart offer sent during a network switch is not lost. A message
+ * the server refused as 'server-busy' waits the same way and goes out again a second later.
  * At-least-once: the receiving engine tolerates duplicates.
  */
 import type { CallBridge } from './call-bridge.ts';
@@ -105,8 +106,11 @@ export function createSignalingChannel(
       .catch(() => null)
       .then((result) => {
         inFlight.delete(entry);
-        if (result?.ok) entry.resolve(result.value);
-        else if (result?.error.code === 'server-unreachable') requeue(entry);
+        // 'server-busy': the server held too much for this socket (its shared state was away)
+        // and refused this one at once: it is worth sending again, like an unreachable server.
+        if (result?.ok && !(!result.value.ok && result.value.error.code === 'server-busy'))
+          entry.resolve(result.value);
+        else if (result?.ok || result?.error.code === 'server-unreachable') requeue(entry);
         else entry.resolve(null); // invalid-arguments, rate-limited…: sending again will not help
         drain();
       });

@@ -1,6 +1,10 @@
-/** `npm run admin -- --data <dir> <command>`: account and circle management for IT. */
+/** `npm run admin -- --data <dir> <command>`: accounts, circles and the server's records, for IT. */
+import { createAuditTrail } from '../audit/audit-trail.ts';
+import { openSqliteAuditStore } from '../audit/sqlite-audit-store.ts';
+import { createLogger } from '../log.ts';
 import { openSqliteStore } from '../storage/sqlite-store.ts';
 import { ADMIN_USAGE, AdminError, parseAdminArgs, runAdmin } from './commands.ts';
+import { isRecordsCommand, runRecordsCommand } from './records-commands.ts';
 
 async function main(): Promise<number> {
   let parsed;
@@ -20,8 +24,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const store = openSqliteStore(values.data);
+  const auditStore = openSqliteAuditStore(values.data);
   try {
-    console.log(await runAdmin(store, positionals, values));
+    const output = isRecordsCommand(positionals[0])
+      ? await runRecordsCommand(
+          { audit: auditStore, dataDir: values.data, stdout: process.stdout },
+          positionals,
+          values,
+        )
+      : await runAdmin(store, positionals, values, createAuditTrail(auditStore, createLogger()));
+    if (output !== undefined) console.log(output);
     return 0;
   } catch (error) {
     if (error instanceof AdminError) {
@@ -30,6 +42,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
+    auditStore.close();
     store.close();
   }
 }

@@ -1,7 +1,12 @@
-/** The admin CLI's commands, as a function of argv and a store, so tests run them in-process too. */
+/**
+ * The admin CLI's commands, as a function of argv and a store, so tests run them in-process too.
+ * Every change is appended to the audit trail as done by 'admin-cli' (never a password).
+ */
 import { parseArgs } from 'node:util';
 import { LIMITS } from '../../shared/protocol/limits.ts';
 import { usernameSchema } from '../../shared/protocol/ids.ts';
+import { ADMIN_ACTOR, type AuditFields, type AuditType } from '../audit/audit-record.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { StoreError, type AccountStore } from '../storage/store.ts';
 
@@ -13,7 +18,11 @@ export const ADMIN_USAGE = `Usage: npm run admin -- --data <dir> <command>
   circle add <circle-name>
   circle add-member <circle-name> <username>
   circle remove-member <circle-name> <username>
-  list`;
+  list
+  audit export [--from <date>] [--to <date>] [--format jsonl|csv] [--out <file>]
+  audit verify
+  recordings receipt-key
+Dates are UTC: 2025-01-31 (a --to date includes that whole day) or 2025-01-31T09:30:00Z.`;
 
 export class AdminError extends Error {}
 
@@ -53,6 +62,10 @@ export function parseAdminArgs(argv: string[]) {
       data: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -64,8 +77,19 @@ export async function runAdmin(
   store: AccountStore,
   positionals: string[],
   options: { password?: string | undefined; name?: string | undefined },
+  audit: AuditTrail,
 ): Promise<string> {
   const [noun, verb, a, b] = positionals;
+  const done = async (type: AuditType, fields: AuditFields, message: string) => {
+    try {
+      await audit.append(type, ADMIN_ACTOR, fields);
+    } catch (error) {
+      throw new AdminError(
+        `${message} But it could not be written to the audit trail: ${(error as Error).message}`,
+      );
+    }
+    return message;
+  };
   const key = noun === 'list' ? 'list' : `${noun ?? ''} ${verb ?? ''}`;
   try {
     switch (key) {
@@ -77,14 +101,22 @@ export async function runAdmin(
         }
         const passwordHash = await hashPassword(checkPassword(options.password));
         const user = store.createUser({ username, displayName, passwordHash });
-        return `Added user ${user.username} (${user.displayName}), id ${user.id}.`;
+        return await done(
+          'admin.user-added',
+          { userId: user.id, username, displayName },
+          `Added user ${user.username} (${user.displayName}), id ${user.id}.`,
+        );
       }
       case 'user passwd': {
         const username = checkUsername(a);
         store.setPasswordHash(username, await hashPassword(checkPassword(options.password)));
         const user = store.userByUsername(username);
         if (user) store.revokeUserTokens(user.id, Date.now());
-        return `Password of ${username} changed; their sessions are signed out.`;
+        return await done(
+          'admin.password-changed',
+          { userId: user?.id ?? null, username },
+          `Password of ${username} changed; their sessions are signed out.`,
+        );
       }
       case 'user disable':
       case 'user enable': {
@@ -93,19 +125,37 @@ export async function runAdmin(
         store.setDisabled(username, disabled);
         const user = store.userByUsername(username);
         if (disabled && user) store.revokeUserTokens(user.id, Date.now());
-        return `User ${username} ${disabled ? 'disabled; their sessions are signed out' : 'enabled'}.`;
+        return await done(
+          disabled ? 'admin.user-disabled' : 'admin.user-enabled',
+          { userId: user?.id ?? null, username },
+          `User ${username} ${disabled ? 'disabled; their sessions are signed out' : 'enabled'}.`,
+        );
       }
       case 'circle add': {
         const circle = store.createCircle(checkCircle(a));
-        return `Added circle "${circle.name}".`;
+        return await done(
+          'admin.circle-added',
+          { circleId: circle.id, circle: circle.name },
+          `Added circle "${circle.name}".`,
+        );
       }
       case 'circle add-member': {
-        store.addMember(checkCircle(a), checkUsername(b));
-        return `Added ${b ?? ''} to "${a ?? ''}".`;
+        const [circle, username] = [checkCircle(a), checkUsername(b)];
+        store.addMember(circle, username);
+        return await done(
+          'admin.circle-member-added',
+          { circle, username, userId: store.userByUsername(username)?.id ?? null },
+          `Added ${username} to "${circle}".`,
+        );
       }
       case 'circle remove-member': {
-        store.removeMember(checkCircle(a), checkUsername(b));
-        return `Removed ${b ?? ''} from "${a ?? ''}".`;
+        const [circle, username] = [checkCircle(a), checkUsername(b)];
+        store.removeMember(circle, username);
+        return await done(
+          'admin.circle-member-removed',
+          { circle, username, userId: store.userByUsername(username)?.id ?? null },
+          `Removed ${username} from "${circle}".`,
+        );
       }
       case 'list': {
         const users = store.listUsers();

@@ -58,7 +58,7 @@ describe('sign-in', () => {
     expect(big.status).toBe(413);
   });
 
-  it('rate-limits failed sign-ins per account', async () => {
+  it('rate-limits failed sign-ins per account and address (sign-in-limits.test.ts has the rest)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
       statuses.push(
@@ -67,7 +67,7 @@ describe('sign-in', () => {
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
-    // Even the right password waits until the budget refills.
+    // Even the right password waits, from this address, until the budget refills.
     const res = await h.post('/api/auth/login', { username: 'alice', password: PASSWORD });
     expect(res.status).toBe(429);
   });

@@ -6,8 +6,13 @@
 export interface RateLimiter {
   /** Takes one token for `key`; false when the bucket is empty. */
   take(key: string): Promise<boolean>;
-  /** True when `take` would succeed now, without taking. */
-  hasToken(key: string): Promise<boolean>;
+  /**
+   * Returns one token `take` took, for an attempt that turned out not to count (a sign-in with
+   * the right password). Never fills a bucket beyond its capacity. Taking first and giving back
+   * after is what keeps parallel attempts from all passing a check made before any is counted.
+   */
+  giveBack(key: string): Promise<void>;
+  /** Forgets `key`'s bucket (a full one again), e.g. a socket's once it has gone. */
   reset(key: string): Promise<void>;
 }
 
@@ -18,12 +23,6 @@ export interface BucketOptions {
   refillPerSecond: number;
   now?: () => number;
 }
-
-/** Sign-in budgets: failed attempts per account, and attempts per client address. */
-export const LOGIN_LIMITS = {
-  account: { capacity: 5, refillPerSecond: 1 / 60 },
-  address: { capacity: 30, refillPerSecond: 0.5 },
-} satisfies Record<string, BucketOptions>;
 
 /** Guests' knocks per client address: ten a minute (a person types their name once). */
 export const KNOCK_LIMIT = { capacity: 10, refillPerSecond: 10 / 60 } satisfies BucketOptions;
@@ -54,7 +53,6 @@ export function createMemoryRateLimiter(options: BucketOptions): RateLimiter {
   };
 
   return {
-    hasToken: (key) => Promise.resolve(refilled(key, now()).tokens >= 1),
     take(key) {
       const t = now();
       if (++calls % sweepEvery === 0) sweep(t);
@@ -63,6 +61,13 @@ export function createMemoryRateLimiter(options: BucketOptions): RateLimiter {
       if (bucket.tokens < 1) return Promise.resolve(false);
       bucket.tokens -= 1;
       return Promise.resolve(true);
+    },
+    giveBack(key) {
+      const bucket = refilled(key, now());
+      bucket.tokens = Math.min(options.capacity, bucket.tokens + 1);
+      if (bucket.tokens >= options.capacity) buckets.delete(key);
+      else buckets.set(key, bucket);
+      return Promise.resolve();
     },
     reset(key) {
       buckets.delete(key);

@@ -113,9 +113,11 @@ export function createTokenService(settings: TokenSettings, store: AccountStore)
       return pair(user, record.familyId);
     },
 
-    revoke(refreshToken: string): void {
+    /** Ends the token's session; resolves with whose it was (undefined for an unknown token). */
+    revoke(refreshToken: string): string | undefined {
       const record = store.refreshToken(hashToken(refreshToken));
       if (record) store.revokeFamily(record.familyId, Date.now());
+      return record?.userId;
     },
   };
 }

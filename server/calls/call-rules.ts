@@ -12,9 +12,13 @@ import type {
   ServerEventName,
   ServerPayload,
 } from '../../shared/protocol/signaling.ts';
+import { isGuestId } from '../../shared/protocol/guest.ts';
+import { recordChange } from '../audit/call-records.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { Logger } from '../log.ts';
 import type { Presence } from '../presence/announcer.ts';
 import type { ConnectionCounter } from '../presence/presence.ts';
+import { ACCOUNT_DISABLED_MESSAGE, accountEnabled } from '../realtime/account-watch.ts';
 import type { Delivery } from '../realtime/delivery.ts';
 import { Refusal } from '../realtime/refusal.ts';
 import type { AccountStore } from '../storage/store.ts';
@@ -45,6 +49,8 @@ export interface CallHandlerDeps {
   /** Names participants (members and guests) and says who may ring whom. */
   people: People;
   log: Logger;
+  /** Every change to a call is recorded here (settle), with the rings, busies and resumes. */
+  audit: AuditTrail;
   timers: TimerFactory;
   ringTimeoutMs: number;
   /** How long a participant's socket may be gone before they leave the call (reconnects). */
@@ -110,6 +116,12 @@ export async function findCall(
   const call = await readCall(ctx, sender, callId);
   requireParties(call, sender, to, callId !== undefined);
   return call;
+}
+
+/** Refuses a member whose account was disabled since their socket connected (account-watch.ts). */
+export function requireEnabled(ctx: CallContext, sender: Sender): void {
+  if (isGuestId(sender.userId) || accountEnabled(ctx.store, sender.userId)) return;
+  throw new Refusal('not-allowed', ACCOUNT_DISABLED_MESSAGE);
 }
 
 /** Refuses unless this socket speaks for the participant (any device may, while they ring). */
@@ -256,6 +268,7 @@ export async function settle(ctx: CallContext, result: Change, reason: string): 
     if (p.socket && !now) jobs.push(graceJob(id, p.userId, p.socket));
   }
   await Promise.all(jobs.map((job) => ctx.timers.clear(job)));
+  await recordChange(ctx, result, reason);
   if (ended) {
     ctx.log('call.end', {
       callId: id,
@@ -276,6 +289,7 @@ export async function settle(ctx: CallContext, result: Change, reason: string): 
 /** The sender's call is busy for `to`: as a busy callee, answered on the sender's socket. */
 export function reportBusy(ctx: CallContext, sender: Sender, to: string, callId: string): string {
   ctx.log('call.busy', { callId, from: sender.userId, to });
+  ctx.audit.record('call.busy', sender.userId, { callId, to });
   ctx.delivery.toSocket(sender.socketId, 'call-busy', { from: to, callId });
   return callId;
 }

@@ -1,8 +1,9 @@
 /**
  * Leaving a call: a hang-up (end-call), a socket that went away (at once when it was the only
- * joined one, else after the reconnect grace), and a ring that timed out. The call goes on while
- * two people remain and one of them is joined; otherwise it ends for everyone (see callGoesOn).
- * Timer jobs arrive here as strings (call-rules.ts), on whichever node is alive when they fall due.
+ * joined one, else after the reconnect grace), a ring that timed out, a ringing user whose last
+ * device went, and a user whose account was disabled. The call goes on while two people remain
+ * and one of them is joined; otherwise it ends for everyone (see callGoesOn). Timer jobs arrive
+ * here as strings (call-rules.ts), on whichever node is alive when they fall due.
  */
 import {
   change,
@@ -20,7 +21,7 @@ import {
 } from './call-rules.ts';
 import type { HeldCandidates } from './held-candidates.ts';
 import { markAway, ringToRejoin } from './rejoin.ts';
-import { joinedOf, participantOf, speaksIn } from './registry.ts';
+import { joinedOf, participantOf, speaksIn, type CallRecord } from './registry.ts';
 
 export function departures(ctx: CallContext, held: HeldCandidates) {
   const { registry, delivery, log } = ctx;
@@ -88,9 +89,25 @@ export function departures(ctx: CallContext, held: HeldCandidates) {
   }
 
   /**
-   * Nobody answered `userId` in time: they are out of the call. The inviter (and, if that ended
-   * the call, whoever remained) hears call-missed for them; their devices hear it for the inviter.
-   * Jobs set before meetings name no user: then everyone still ringing is missed.
+   * `invitee` no longer rings in the call (nobody answered in time, or their last device went):
+   * they are out of it. The inviter (and, if that ended the call, whoever remained) hears
+   * call-missed for them; their devices hear it for the inviter.
+   */
+  async function dropRinging(call: CallRecord, invitee: string, reason: string): Promise<void> {
+    const result = await change(ctx, call, (c) =>
+      participantOf(c, invitee)?.state === 'ringing' ? without(c, invitee) : undefined,
+    );
+    if (!result || result === 'busy') return;
+    const callId = call.id;
+    const inviter = participantOf(result.before, invitee)?.invitedBy ?? null;
+    tellInviter(ctx, result, inviter, 'call-missed', { callId, peer: invitee });
+    delivery.toUser(invitee, 'call-missed', { callId, peer: inviter ?? invitee });
+    await settle(ctx, result, reason);
+  }
+
+  /**
+   * Nobody answered `userId` in time. Jobs set before meetings name no user: then everyone
+   * still ringing is missed.
    */
   async function ringOver(callId: string, userId: string): Promise<void> {
     const first = await registry.get(callId);
@@ -98,15 +115,35 @@ export function departures(ctx: CallContext, held: HeldCandidates) {
     for (const invitee of userId ? [userId] : ringing.map((p) => p.userId)) {
       const call = await registry.get(callId);
       if (!call) return;
-      const result = await change(ctx, call, (c) =>
-        participantOf(c, invitee)?.state === 'ringing' ? without(c, invitee) : undefined,
-      );
-      if (!result || result === 'busy') continue;
-      const inviter = participantOf(result.before, invitee)?.invitedBy ?? null;
-      tellInviter(ctx, result, inviter, 'call-missed', { callId, peer: invitee });
-      delivery.toUser(invitee, 'call-missed', { callId, peer: inviter ?? invitee });
-      await settle(ctx, result, 'missed');
+      await dropRinging(call, invitee, 'missed');
     }
+  }
+
+  /**
+   * The user's last connection went (on any node) while they still ring: no device of theirs
+   * can answer, and one that connects later never heard the offer. Told now, not at the ring
+   * timeout.
+   */
+  async function offline(userId: string): Promise<void> {
+    const call = await registry.callOf(userId);
+    if (call) await dropRinging(call, userId, 'unreachable');
+  }
+
+  /** The user's account was disabled: they leave their call at once, with no grace to come back. */
+  async function removed(userId: string): Promise<void> {
+    const call = await registry.callOf(userId);
+    const me = call && participantOf(call, userId);
+    if (!call || !me) return;
+    if (me.state === 'ringing') {
+      await dropRinging(call, userId, 'account-disabled');
+      return;
+    }
+    const result = await change(ctx, call, (c) =>
+      participantOf(c, userId) ? without(c, userId) : undefined,
+    );
+    if (!result || result === 'busy') return;
+    tellLeft(ctx, result, userId);
+    await settle(ctx, result, 'account-disabled');
   }
 
   async function onTimer(job: string): Promise<void> {
@@ -120,5 +157,5 @@ export function departures(ctx: CallContext, held: HeldCandidates) {
     }
   }
 
-  return { end, disconnected, onTimer };
+  return { end, disconnected, offline, removed, onTimer };
 }

@@ -38,6 +38,10 @@ export function createCallHandlers(deps: CallHandlerDeps) {
   return {
     handlers,
     disconnected: leaving.disconnected,
+    /** The user has no connection left on any node: a ring to them ends now. */
+    offline: leaving.offline,
+    /** The user's account was disabled: out of their call now, with no reconnect grace. */
+    removed: leaving.removed,
     close: () => {
       ctx.timers.close();
     },

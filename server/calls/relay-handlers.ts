@@ -5,6 +5,7 @@
  * peer connection.
  */
 import type { ClientPayload, ServerPayload } from '../../shared/protocol/signaling.ts';
+import { recordRecordingState } from '../audit/call-records.ts';
 import { Refusal } from '../realtime/refusal.ts';
 import {
   deliver,
@@ -13,6 +14,7 @@ import {
   requireSpeaker,
   type CallContext,
   type Handler,
+  type Sender,
 } from './call-rules.ts';
 import { SEED_NEXT_CALL, type HeldCandidates } from './held-candidates.ts';
 import type { ParticipantRecord } from './registry.ts';
@@ -57,6 +59,8 @@ export function relayHandlers(ctx: CallContext, held: HeldCandidates) {
   function midCall<E extends MidCallEvent>(
     event: E,
     body: (payload: ClientPayload<E>) => Omit<ServerPayload<E>, 'from' | 'callId'>,
+    /** After delivery: what the server records of it (recording and consent states). */
+    relayed?: (sender: Sender, payload: ClientPayload<E>, callId: string) => void,
   ): Handler<E> {
     return async (sender, payload) => {
       const call = await findCall(ctx, sender, payload.to, payload.callId);
@@ -68,6 +72,7 @@ export function relayHandlers(ctx: CallContext, held: HeldCandidates) {
         from: sender.userId,
         callId: call.id,
       } as ServerPayload<E>);
+      relayed?.(sender, payload, call.id);
       return call.id;
     };
   }
@@ -76,6 +81,12 @@ export function relayHandlers(ctx: CallContext, held: HeldCandidates) {
     'ice-candidate': candidate,
     'call-renegotiate': midCall('call-renegotiate', (p) => ({ description: p.description })),
     'media-state': midCall('media-state', (p) => ({ state: p.state })),
-    'recording-state': midCall('recording-state', (p) => ({ state: p.state })),
+    'recording-state': midCall(
+      'recording-state',
+      (p) => ({ state: p.state }),
+      (sender, p, id) => {
+        recordRecordingState(ctx, sender, id, p.to, p.state);
+      },
+    ),
   };
 }

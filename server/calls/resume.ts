@@ -79,6 +79,7 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
       if (added === 'gone' || added === 'taken') continue;
       if (added === 'busy') break;
       log('call.resume', { callId, by: sender.userId, recreated: true });
+      ctx.audit.record('call.resumed', sender.userId, { callId, with: to });
       const people = [sender.userId, to];
       await Promise.all(people.map((userId) => presence.announce(userId, people)));
       return callId;

@@ -6,11 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isGuestId } from '../../shared/protocol/guest.ts';
+import { recordRang } from '../audit/call-records.ts';
 import { Refusal } from '../realtime/refusal.ts';
 import {
   findCall,
   mustChange,
   reportBusy,
+  requireEnabled,
   requireParties,
   requireSpeaker,
   ringJob,
@@ -28,6 +30,7 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
   const { registry, delivery, presence, log } = ctx;
 
   const offer: Handler<'call-offer'> = async (sender, payload) => {
+    requireEnabled(ctx, sender);
     const { to } = payload;
     if (to === sender.userId) throw new Refusal('not-allowed', 'You cannot call yourself.');
     const callee = await ctx.people.ringable(sender.userId, to);
@@ -67,6 +70,7 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
     if (added === 'taken') throw new Refusal('invalid-payload', 'That call id is in use.', callId);
     if (added === 'busy') return reportBusy(ctx, sender, to, callId);
     log('call.ring', { callId, from: sender.userId, to });
+    recordRang(ctx, callId, sender, to, callee);
     delivery.toUser(to, 'call-offer', {
       offer: payload.offer,
       from: sender.userId,
@@ -85,6 +89,7 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
 
   /** The ringing callee takes the call on this socket; the answer goes to `to` (the caller). */
   const answer: Handler<'call-answer'> = async (sender, payload) => {
+    requireEnabled(ctx, sender);
     const found = await findCall(ctx, sender, payload.to, payload.callId);
     const result = await mustChange(ctx, found, (call) => {
       const { me, them } = requireParties(call, sender, payload.to, true);

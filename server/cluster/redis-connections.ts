@@ -10,10 +10,13 @@ import { retrying, script, type Redis } from './redis-client.ts';
 const userKey = (userId: string): string => `rr:conn:${userId}`;
 const nodeKey = (nodeId: string): string => `rr:node-sockets:${nodeId}`;
 
-const SUM = `
+/** A user's connections on every node: the sum of their hash `key`. */
+const sumOf = (key: string): string => `
 local total = 0
-for _, v in ipairs(redis.call('HVALS', KEYS[2])) do total = total + tonumber(v) end
+for _, v in ipairs(redis.call('HVALS', ${key})) do total = total + tonumber(v) end
 return total`;
+const SUM = sumOf('KEYS[2]');
+const COUNT = sumOf('KEYS[1]');
 
 // Idempotent per socket (HSETNX), so a retry after a dropped connection counts it once.
 const CONNECTED = `
@@ -41,6 +44,7 @@ export function createRedisConnectionCounter(
 ): RedisConnectionCounter {
   const connectedScript = script(client, CONNECTED);
   const disconnectedScript = script(client, DISCONNECTED);
+  const countScript = script(client, COUNT);
   const local = new Map<string, string>(); // socket id → user id, on this node
   const connected = async (userId: string, socketId: string, node = nodeId) =>
     Number(
@@ -63,6 +67,7 @@ export function createRedisConnectionCounter(
       return disconnected(userId, socketId);
     },
     isOnline: async (userId) => (await retrying(() => client.exists(userKey(userId)))) === 1,
+    count: async (userId) => Number(await retrying(() => countScript([userKey(userId)], []))),
     async reapNode(deadNodeId) {
       const sockets = await client.hGetAll(nodeKey(deadNodeId));
       const gone: GoneSocket[] = [];

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { KNOCK_LIMIT, LOGIN_LIMITS } from '../auth/rate-limit.ts';
+import { KNOCK_LIMIT } from '../auth/rate-limit.ts';
+import { createSignInLimits } from '../auth/sign-in-limits.ts';
 import type { RedisOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { GoneSocket, SharedState } from '../shared-state.ts';
@@ -31,8 +32,9 @@ export async function connectRedisState(options: RedisOptions, log: Logger): Pro
     registry: createRedisCallRegistry(client),
     connections,
     timers: createRedisTimers(client, options.timerPollMs, log),
-    accountLimiter: createRedisRateLimiter(client, 'login-account', LOGIN_LIMITS.account),
-    addressLimiter: createRedisRateLimiter(client, 'login-address', LOGIN_LIMITS.address),
+    signIn: createSignInLimits((name, limit) =>
+      createRedisRateLimiter(client, `sign-in-${name}`, limit),
+    ),
     knockLimiter: createRedisRateLimiter(client, 'guest-knock', KNOCK_LIMIT),
     lobby: createRedisLobby(client),
     adapter: createAdapter(oncePublisher(client), {

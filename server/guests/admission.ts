@@ -6,6 +6,8 @@
  */
 import { GUEST_REFUSAL_MESSAGES, type GuestRefusal } from '../../shared/protocol/guest.ts';
 import { MAX_PARTICIPANTS, type ClientPayload } from '../../shared/protocol/signaling.ts';
+import { SERVER_ACTOR } from '../audit/audit-record.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { Sender } from '../calls/call-rules.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { Logger } from '../log.ts';
@@ -18,13 +20,14 @@ export interface AdmissionDeps {
   registry: CallRegistry;
   delivery: Delivery;
   log: Logger;
+  audit: AuditTrail;
 }
 
 const notWaiting = (): Refusal =>
   new Refusal('not-allowed', 'That guest is not waiting to join you.');
 
 export function createAdmission(deps: AdmissionDeps) {
-  const { lobby, delivery, log } = deps;
+  const { lobby, delivery, log, audit } = deps;
 
   /** Tells the guest why, ends their connections, and clears them from the advisor's lobby. */
   function sendAway(record: LobbyRecord, reason: GuestRefusal): void {
@@ -35,6 +38,9 @@ export function createAdmission(deps: AdmissionDeps) {
     delivery.disconnectUser(record.guestId);
     delivery.toUser(record.advisorId, 'guest-gone', { guestId: record.guestId });
     log('guest.refused', { guestId: record.guestId, advisorId: record.advisorId, reason });
+    const actor = reason === 'denied' ? record.advisorId : SERVER_ACTOR;
+    const { guestId, name, advisorId } = record;
+    audit.record('guest.denied', actor, { guestId, name, advisorId, reason });
   }
 
   /** Refuses a waiting guest; false when they were no longer waiting (decided, gone). */
@@ -73,6 +79,7 @@ export function createAdmission(deps: AdmissionDeps) {
     });
     delivery.toUser(sender.userId, 'guest-gone', { guestId });
     log('guest.admitted', { guestId, advisorId: sender.userId });
+    audit.record('guest.admitted', sender.userId, { guestId, name: record.name });
     return undefined;
   }
 

@@ -12,6 +12,7 @@ import {
   type GuestRefusal,
 } from '../../shared/protocol/guest.ts';
 import type { ServerEventName, ServerPayload } from '../../shared/protocol/signaling.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { Logger } from '../log.ts';
 import type { Delivery } from '../realtime/delivery.ts';
 import type { GuestSocketUser } from '../realtime/socket-auth.ts';
@@ -27,6 +28,7 @@ export interface GuestSocketDeps {
   delivery: Delivery;
   admission: Admission;
   log: Logger;
+  audit: AuditTrail;
 }
 
 const emit = <E extends ServerEventName>(socket: Socket, event: E, payload: ServerPayload<E>) =>
@@ -90,6 +92,7 @@ export function guestSockets(deps: GuestSocketDeps) {
     if (record?.state !== 'waiting' || !(await lobby.leaveIfWaiting(userId))) return;
     delivery.toUser(record.advisorId, 'guest-gone', { guestId: userId });
     log('guest.left', { guestId: userId, advisorId: record.advisorId });
+    deps.audit.record('guest.left', userId, { advisorId: record.advisorId, name: record.name });
   }
 
   /** A member's socket connected: the guests waiting for them, as if each had just knocked. */

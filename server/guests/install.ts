@@ -2,6 +2,7 @@
  * Guests, wired into the server: the advisor's link routes, the knock and the guest's ICE
  * servers, the lobby's decisions (guest-admit, guest-deny) and the guest sockets' life.
  */
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { GuestTokenService } from '../auth/guest-tokens.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 import type { TokenService } from '../auth/tokens.ts';
@@ -29,13 +30,15 @@ export interface GuestDeps {
   delivery: Delivery;
   ice: IceConfig;
   log: Logger;
+  /** Knocks, admissions, refusals and guests leaving the lobby are recorded here. */
+  audit: AuditTrail;
   now: () => number;
 }
 
 export function installGuests(deps: GuestDeps) {
-  const { router, store, lobby, delivery, log } = deps;
+  const { router, store, lobby, delivery, log, audit } = deps;
   const links = createLinkService(store, deps.now);
-  const admission = createAdmission({ lobby, registry: deps.registry, delivery, log });
+  const admission = createAdmission({ lobby, registry: deps.registry, delivery, log, audit });
   registerLinkRoutes(router, { store, tokens: deps.tokens, links, admission, log });
   registerKnockRoutes(router, {
     links,
@@ -44,11 +47,12 @@ export function installGuests(deps: GuestDeps) {
     knockLimiter: deps.knockLimiter,
     ice: deps.ice,
     log,
+    audit,
   });
   return {
     /** guest-admit and guest-deny, for members' sockets. */
     handlers: admission.handlers,
-    sockets: guestSockets({ lobby, links, store, delivery, admission, log }),
+    sockets: guestSockets({ lobby, links, store, delivery, admission, log, audit }),
   };
 }
 export type Guests = ReturnType<typeof installGuests>;

@@ -11,6 +11,7 @@ import {
   knockRequestSchema,
   type KnockResponse,
 } from '../../shared/protocol/guest.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { GuestTokenService } from '../auth/guest-tokens.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 import { TokenError } from '../auth/tokens.ts';
@@ -28,6 +29,7 @@ export interface KnockRouteDeps {
   knockLimiter: RateLimiter;
   ice: IceConfig;
   log: Logger;
+  audit: AuditTrail;
 }
 
 /** 16 random bytes are 22 base64url characters. */
@@ -60,6 +62,12 @@ export function registerKnockRoutes(router: Router, deps: KnockRouteDeps): void 
       name,
     });
     log('guest.knock', { guestId, linkId: found.link.id, advisorId: found.advisor.id });
+    deps.audit.record('guest.knocked', guestId, {
+      name,
+      advisorId: found.advisor.id,
+      linkId: found.link.id,
+      address: ctx.address,
+    });
     return {
       guestId,
       guestToken,

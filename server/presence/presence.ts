@@ -8,6 +8,8 @@ export interface ConnectionCounter {
   /** Returns the user's connection count after this one left. */
   disconnected(userId: string, socketId: string): Promise<number>;
   isOnline(userId: string): Promise<boolean>;
+  /** The user's connections now (on every node). */
+  count(userId: string): Promise<number>;
 }
 
 export function createMemoryConnectionCounter(): ConnectionCounter {
@@ -25,5 +27,6 @@ export function createMemoryConnectionCounter(): ConnectionCounter {
       return Promise.resolve(n);
     },
     isOnline: (userId) => Promise.resolve((counts.get(userId) ?? 0) > 0),
+    count: (userId) => Promise.resolve(counts.get(userId) ?? 0),
   };
 }

@@ -15,6 +15,13 @@ import type { Guests } from '../guests/install.ts';
 import type { Logger } from '../log.ts';
 import type { Presence } from '../presence/announcer.ts';
 import type { ConnectionCounter } from '../presence/presence.ts';
+import type { AccountStore } from '../storage/store.ts';
+import {
+  ACCOUNT_DISABLED_MESSAGE,
+  accountEnabled,
+  endDisabled,
+  endedAsDisabled,
+} from './account-watch.ts';
 import { userRoom } from './delivery.ts';
 import { dispatch } from './dispatch.ts';
 import { Refusal } from './refusal.ts';
@@ -26,7 +33,10 @@ export interface ConnectionDeps {
   connections: ConnectionCounter;
   presence: Presence;
   tokens: TokenService;
+  store: AccountStore;
   messageLimiter: RateLimiter;
+  /** Messages one socket may have waiting (server/realtime/dispatch.ts). */
+  socketQueueLimit: number;
   log: Logger;
   /** Runs connect and disconnect work (async, shared state) so that close can wait for it. */
   track: (event: string, work: () => Promise<void>) => void;
@@ -66,6 +76,7 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
       limiter: deps.messageLimiter,
       log,
       only: { events: GUEST_EVENTS, refusal: GUEST_EVENT_REFUSAL },
+      maxPending: deps.socketQueueLimit,
     });
   } else {
     track('connect', async () => {
@@ -84,12 +95,19 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
           if (claims?.userId !== user.userId) {
             throw new Refusal('invalid-payload', 'That token is not valid for this connection.');
           }
+          if (!accountEnabled(deps.store, user.userId)) {
+            // After the refusal's answer has gone out.
+            setImmediate(() => {
+              endDisabled(socket, log);
+            });
+            throw new Refusal('not-allowed', ACCOUNT_DISABLED_MESSAGE);
+          }
           user.expiresAt = claims.expiresAt;
           rearm();
           return undefined;
         },
       },
-      { limiter: deps.messageLimiter, log },
+      { limiter: deps.messageLimiter, log, maxPending: deps.socketQueueLimit },
     );
   }
 
@@ -99,8 +117,10 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
     track('disconnect', async () => {
       await counted.catch(() => undefined);
       await arrived.catch(() => undefined);
+      if (endedAsDisabled(socket)) await calls.removed(user.userId);
       await calls.disconnected(sender);
       const remaining = await connections.disconnected(user.userId, socket.id);
+      if (remaining === 0) await calls.offline(user.userId);
       if (user.role === 'guest') await guests.sockets.left(user.userId, remaining);
       else if (remaining === 0) await presence.announce(user.userId);
     });

@@ -23,6 +23,12 @@ export function dispatch(
      * not-allowed with `refusal` (a guest's socket: see server/guests/guest-events.ts).
      */
     only?: { events: ReadonlySet<string>; refusal: string };
+    /**
+     * Messages held while earlier ones are handled (each may wait on Redis); past it, each new
+     * message is refused at once with `server-busy`, so that an outage costs bounded memory and
+     * the sender learns what was not sent. Unbounded when absent.
+     */
+    maxPending?: number;
   },
 ): void {
   const answer = (event: string, ack: unknown, result: Ack): void => {
@@ -45,6 +51,26 @@ export function dispatch(
   // One after another per socket: with a shared (Redis) registry each message awaits round trips,
   // and a sender's messages must still reach the peer in the order they were sent.
   let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
+  // Logged once each time the queue fills, not once per refused message.
+  let full = false;
+  const busy = (name: string, ack: unknown, allowed: Promise<boolean>): void => {
+    if (!full) {
+      full = true;
+      deps.log('socket.queue-full', { socketId: socket.id, held: pending });
+    }
+    void allowed.then((ok) => {
+      answer(name.slice(0, 64), ack, {
+        ok: false,
+        error: ok
+          ? {
+              code: 'server-busy',
+              message: 'The server is still handling your earlier messages; this one was not sent.',
+            }
+          : { code: 'rate-limited', message: 'Too many messages; slow down.' },
+      });
+    });
+  };
 
   const handle = async (
     name: string,
@@ -102,10 +128,19 @@ export function dispatch(
     // restricted socket (deps.only) every message spends it: refusing must not be a free flood.
     const spends = known || deps.only !== undefined;
     const allowed = spends ? deps.limiter.take(socket.id) : Promise.resolve(true);
+    if (pending >= (deps.maxPending ?? Infinity)) {
+      busy(name, ack, allowed);
+      return;
+    }
+    pending++;
     queue = queue.then(() =>
-      handle(name, payload, ack, allowed).catch((error: unknown) => {
-        refuse(name, ack, error);
-      }),
+      handle(name, payload, ack, allowed)
+        .catch((error: unknown) => {
+          refuse(name, ack, error);
+        })
+        .finally(() => {
+          if (--pending === 0) full = false;
+        }),
     );
   });
 }

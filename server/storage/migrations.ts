@@ -40,4 +40,33 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    );
    CREATE INDEX guest_links_advisor ON guest_links(advisor_id, expires_at);`,
+  // The audit trail (server/audit/): append-only, hash-chained. `call_id` and `recording_id`
+  // copy fields.callId and fields.recordingId, for lookups only (the hash covers `fields`).
+  // audit_head holds the last record's seq and hash and the anchor left by pruning, updated in
+  // the transaction of every append and prune, so records deleted at either end are detected.
+  `CREATE TABLE audit_records (
+     seq INTEGER PRIMARY KEY,
+     at TEXT NOT NULL,
+     type TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     fields TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     call_id TEXT,
+     recording_id TEXT
+   );
+   CREATE INDEX audit_records_at ON audit_records(at);
+   CREATE INDEX audit_records_call ON audit_records(call_id) WHERE call_id IS NOT NULL;
+   CREATE INDEX audit_records_recording ON audit_records(recording_id)
+     WHERE recording_id IS NOT NULL;
+   CREATE TABLE audit_head (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     anchor_seq INTEGER NOT NULL,
+     anchor_hash TEXT NOT NULL
+   );
+   INSERT INTO audit_head (id, seq, hash, anchor_seq, anchor_hash) VALUES (1, 0,
+     '0000000000000000000000000000000000000000000000000000000000000000', 0,
+     '0000000000000000000000000000000000000000000000000000000000000000');`,
 ];

@@ -9,14 +9,24 @@ import { io, type Socket } from 'socket.io-client';
 import type { TokenPair } from '../../shared/protocol/rest.ts';
 import type { Ack, ServerEventName } from '../../shared/protocol/signaling.ts';
 import { createServer, type RunningServer, type ServerDeps } from '../app.ts';
+import { createAuditTrail, type AuditTrail } from '../audit/audit-trail.ts';
+import { openSqliteAuditStore } from '../audit/sqlite-audit-store.ts';
 import { loadSigningKey } from '../auth/signing-key.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword, type ScryptCost } from '../auth/passwords.ts';
 import { parseServerConfig, type ServerConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
+import { loadReceiptKey } from '../recordings/receipt-key.ts';
 import { openSqliteStore } from '../storage/sqlite-store.ts';
 import type { AccountStore } from '../storage/store.ts';
 
 export const PASSWORD = 'correct horse battery';
+
+/**
+ * The scrypt cost of the harness's users and server: far below production's (passwords.ts), so
+ * tests that add and sign in many users stay fast. A test of the production cost passes
+ * `{ passwordCost: PASSWORD_COST }` in `extraDeps`.
+ */
+export const TEST_PASSWORD_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface Harness {
   url: string;
@@ -25,6 +35,8 @@ export interface Harness {
   server: RunningServer;
   signingKey: Uint8Array;
   config: ServerConfig;
+  /** The server's audit trail (its own SQLite connection to the same file). */
+  audit: AuditTrail;
   /** Adds a user with PASSWORD, optionally into circles (made on first use). */
   addUser(username: string, circles?: string[]): Promise<string>;
   login(username: string, password?: string): Promise<TokenPair>;
@@ -69,11 +81,22 @@ export async function startHarness(
     ...base,
     ringTimeoutMs: 2_000,
     disconnectGraceMs: 300,
+    // Every test client comes from 127.0.0.1: one address for what would be a whole firm.
+    // The per-address limits' own tests set them low again.
+    maxSocketsPerAddress: 10_000,
+    handshakesPerSecond: 10_000,
     ...overrides,
   };
   const store = openSqliteStore(dataDir);
   const signingKey = loadSigningKey(dataDir);
-  let server = createServer({ config, store, signingKey, log: silentLogger, ...extraDeps });
+  const auditStore = openSqliteAuditStore(dataDir);
+  const deps = {
+    passwordCost: TEST_PASSWORD_COST,
+    audit: createAuditTrail(auditStore, silentLogger),
+    receiptSigner: loadReceiptKey(dataDir),
+    ...extraDeps,
+  };
+  let server = createServer({ config, store, signingKey, log: silentLogger, ...deps });
   const url = await server.listen();
   let running = true;
   const port = Number(new URL(url).port);
@@ -104,11 +127,12 @@ export async function startHarness(
     },
     signingKey,
     config,
+    audit: deps.audit,
     async addUser(username, circles = []) {
       const user = store.createUser({
         username,
         displayName: `${username[0]?.toUpperCase() ?? ''}${username.slice(1)} Tester`,
-        passwordHash: await hashPassword(PASSWORD),
+        passwordHash: await hashPassword(PASSWORD, deps.passwordCost),
       });
       for (const circle of circles) {
         if (!circlesMade.has(circle)) {
@@ -163,7 +187,7 @@ export async function startHarness(
         store,
         signingKey,
         log: silentLogger,
-        ...extraDeps,
+        ...deps,
       });
       await server.listen();
       running = true;
@@ -171,6 +195,7 @@ export async function startHarness(
     async close() {
       for (const socket of clients) socket.disconnect();
       if (running) await server.close();
+      auditStore.close();
       store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

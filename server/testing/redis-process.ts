@@ -14,6 +14,8 @@ export interface RedisProcess {
   port: number;
   /** Stops the server (SIGTERM: it writes its append-only file and exits). */
   stop(): Promise<void>;
+  /** SIGKILL: the server dies without a word, as on a crash or power loss. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and data. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -30,8 +32,8 @@ export function requireRedisServer(): void {
   }
 }
 
-/** Resolves once the server answers PING on the port. */
-async function ready(port: number, timeoutMs = 5_000): Promise<void> {
+/** Resolves once the server answers PING (or, with a password, asks for it) on the port. */
+export async function ready(port: number, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -42,7 +44,7 @@ async function ready(port: number, timeoutMs = 5_000): Promise<void> {
       socket.once('connect', () => socket.write('PING\r\n'));
       socket.once('data', (data) => {
         socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
+        resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
       });
     });
     if (ok) return;
@@ -51,7 +53,8 @@ async function ready(port: number, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-export async function startRedis(): Promise<RedisProcess> {
+/** `args`: more redis-server options (e.g. `--replicaof`, `--requirepass`). */
+export async function startRedis(args: string[] = []): Promise<RedisProcess> {
   requireRedisServer();
   const dir = tempDir('rr-redis-');
   const port = await freePort();
@@ -76,12 +79,13 @@ export async function startRedis(): Promise<RedisProcess> {
         'everysec',
         '--loglevel',
         'warning',
+        ...args,
       ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     await ready(port);
   };
-  const stop = async () => {
+  const end = async (signal: NodeJS.Signals) => {
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null) return;
@@ -89,14 +93,16 @@ export async function startRedis(): Promise<RedisProcess> {
       running.once('exit', () => {
         resolve();
       });
-      running.kill('SIGTERM');
+      running.kill(signal);
     });
   };
+  const stop = () => end('SIGTERM');
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     stop,
+    kill: () => end('SIGKILL'),
     start,
     async close() {
       await stop();

@@ -162,6 +162,21 @@ export const recordingSummarySchema = z.object({
 export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 /** At most this many bytes in one append (MediaRecorder's 1 s chunks are far smaller). */
 export const MAX_RECORDING_CHUNK = 8 * 1024 * 1024;
+/** What the verifier says of a recording (main/recording/verify.ts), with the reason. */
+export const recordingVerificationSchema = z.object({
+  verdict: z.enum(['valid', 'altered', 'truncated', 'unsigned', 'not-known-to-server']),
+  status: z.enum(['recording', 'complete', 'interrupted', 'failed', 'recovered']).nullable(),
+  reason: z.string(),
+  /** The key that signed the manifest (what `npm run verify-recording -- --key` takes). */
+  keyId: z.string().nullable(),
+});
+export type RecordingVerification = z.infer<typeof recordingVerificationSchema>;
+/** Whether a cloud service copies the recordings folder off the computer, and what to say. */
+export const recordingsFolderStatusSchema = z.object({
+  provider: z.string().nullable(),
+  message: z.string().nullable(),
+  refused: z.boolean(),
+});
 
 // ---- guests --------------------------------------------------------------------------------
 /**
@@ -209,6 +224,8 @@ export const contract = {
     ]),
     result: z.object({ shown: z.boolean() }),
   },
+  /** Main builds the diagnostics report and puts it on the clipboard; the page never sees it. */
+  'app:copy-diagnostics': { args: none, result: empty },
   'session:get': { args: none, result: sessionStateSchema },
   'session:sign-in': { args: z.tuple([signInSchema]), result: sessionStateSchema },
   'session:sign-out': { args: none, result: sessionStateSchema },
@@ -254,6 +271,11 @@ export const contract = {
   },
   'recording:stop': { args: z.tuple([recordingIdSchema]), result: recordingSummarySchema },
   'recording:reveal': { args: z.tuple([recordingIdSchema]), result: empty },
+  'recordings:verify': {
+    args: z.tuple([recordingIdSchema]),
+    result: recordingVerificationSchema,
+  },
+  'recordings:folder-status': { args: none, result: recordingsFolderStatusSchema },
   'guests:create-link': { args: none, result: createdLinkSchema },
   'guests:list-links': {
     args: none,

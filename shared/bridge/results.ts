@@ -16,6 +16,7 @@ export type BridgeErrorCode =
   | 'no-such-recording'
   | 'disk-full'
   | 'not-writable'
+  | 'cloud-synced-folder'
   | 'screen-permission-denied'
   | 'no-such-source'
   | 'cancelled'

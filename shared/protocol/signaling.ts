@@ -124,6 +124,11 @@ export const callErrorCodeSchema = z.enum([
   'meeting-full',
   'unknown-event',
   'internal',
+  /**
+   * The server holds as many of this connection's messages as it will while its shared state
+   * (Redis) is away; this one was not sent. Sending it again later may work.
+   */
+  'server-busy',
 ]);
 export type CallErrorCode = z.infer<typeof callErrorCodeSchema>;
 
@@ -211,6 +216,11 @@ export const serverEvents = {
   'guest-refused': z.object({ reason: guestRefusalSchema, message: z.string() }),
   /** The access token of this socket expired; it is disconnected next. Reconnect with a fresh one. */
   'auth-expired': z.object({ message: z.string() }),
+  /**
+   * IT disabled this account: every socket of it is disconnected next, and reconnecting is
+   * refused (connect_error account-disabled). Show the message; do not retry.
+   */
+  'account-disabled': z.object({ message: z.string() }),
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
@@ -223,11 +233,18 @@ export const serverEventNames = Object.keys(serverEvents) as ServerEventName[];
 export type Ack =
   { ok: true; callId?: CallId } | { ok: false; error: { code: CallErrorCode; message: string } };
 
-/** Reasons the server gives when it refuses or ends a socket (Socket.io `connect_error` message). */
+/**
+ * Reasons the server gives when it refuses or ends a socket (Socket.io `connect_error` message).
+ * The connection limits also send a sentence for people in the error's `data.message`.
+ */
 export const AUTH_ERRORS = {
   missing: 'auth-missing',
   invalid: 'auth-invalid',
   expired: 'auth-expired',
   disabled: 'account-disabled',
   origin: 'origin-not-allowed',
+  /** Past the sockets one account may hold, or one address may hold on a node. */
+  tooManyConnections: 'too-many-connections',
+  /** Past the handshakes one address may start per second. */
+  tooManyHandshakes: 'too-many-handshakes',
 } as const;

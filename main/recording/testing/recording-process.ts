@@ -2,25 +2,49 @@
  * A stand-in for the app's main process while it records: the real writer appends a real WebM
  * file in pieces at the pace a MediaRecorder would send them, and reports after each append
  * what has been acknowledged. The kill test SIGKILLs this process mid-recording.
- *   node recording-process.ts <recordings folder> <webm file> <piece bytes> <interval ms>
+ *   node recording-process.ts <recordings folder> <webm file> <piece bytes> <interval ms> <key service>
  */
 import { readFileSync } from 'node:fs';
+import keytar from 'keytar';
+import { describeCallWith } from '../call-account.ts';
+import { createCallWitness } from '../call-witness.ts';
+import { createRecordingSigner } from '../signing-key.ts';
 import { createRecordingWriter } from '../writer.ts';
 
-const [folder, source, pieceArg, intervalArg] = process.argv.slice(2);
-if (!folder || !source || !pieceArg || !intervalArg) throw new Error('usage: see the header');
+const [folder, source, pieceArg, intervalArg, service] = process.argv.slice(2);
+if (!folder || !source || !pieceArg || !intervalArg || !service) {
+  throw new Error('usage: see the header');
+}
 const piece = Number(pieceArg);
 const intervalMs = Number(intervalArg);
 const bytes = readFileSync(source);
+
+const me = { id: 'u_avery', displayName: 'Avery' };
+const witness = createCallWitness({ me: () => me });
+const callId = 'call_kill_test_01';
+// The call as main relays it: Blake rang, Avery answered.
+witness.received({
+  event: 'call-offer',
+  payload: { from: 'u_blake', callId, fromName: 'Blake', offer: { type: 'offer', sdp: 'v=0' } },
+});
+witness.sent(
+  {
+    event: 'call-answer',
+    payload: { to: 'u_blake', callId, answer: { type: 'answer', sdp: 'v=0' } },
+  },
+  { ok: true },
+);
 
 const writer = createRecordingWriter({
   folder: () => folder,
   policy: () => 'allowed',
   appVersion: '0.0.0-kill-test',
+  signer: createRecordingSigner(keytar, { service }),
+  describeCall: describeCallWith(witness),
 });
 const { recordingId } = await writer.start({
-  callId: 'call_kill_test_01',
-  participants: [{ id: 'u_avery', displayName: 'Avery' }],
+  callId,
+  participants: [me, { id: 'u_blake', displayName: 'Blake' }],
   mimeType: 'video/webm;codecs=vp8,opus',
 });
 for (let at = 0; at < bytes.length; at += piece) {
