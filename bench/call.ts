@@ -4,7 +4,9 @@
  * against two bare pages doing the same offer/answer over a minimal Socket.io relay.
  * Prints numbers; asserts nothing.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startHarness } from '../server/testing/harness.ts';
@@ -12,6 +14,8 @@ import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
 import { buildRenderer, RENDERER_OUT } from '../e2e/host/renderer-build.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
 import { startChild } from './support/child.ts';
+import { cpuPercentDuring } from './support/process-cpu.ts';
+import { recordingStats, type RecordingStats } from './support/recording-stats.ts';
 import { fixed, percentile } from './support/stats.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
@@ -79,27 +83,44 @@ async function timeTo720p30(page: Page, start: number, timeoutMs = 10_000): Prom
   return null;
 }
 
-function chromiumCpuSeconds(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chromium')) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
+const CPU_MS = 4_000;
+
+async function shareScreen(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Share screen' }).click();
+  await page.getByRole('radio').first().check();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByRole('button', { name: 'Stop sharing' }).waitFor();
 }
 
-async function cpuPercentDuring(ms: number): Promise<number> {
-  const before = chromiumCpuSeconds();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  return (100 * (chromiumCpuSeconds() - before)) / (ms / 1000);
+/**
+ * Records while CPU is measured, then stops and reads the new file back: CPU % of the browser
+ * during the recording (its first second left out: start-up is not the steady state).
+ */
+async function recordWhileMeasuring(advisor: Advisor, stats: RecordingStats[]): Promise<number> {
+  const folder = advisor.recordingsFolder();
+  const before = new Set(readdirSafe(folder));
+  await advisor.page.getByRole('button', { name: 'Start recording' }).click();
+  await advisor.page.getByRole('button', { name: 'Stop recording' }).waitFor();
+  await advisor.page.waitForTimeout(1_000);
+  const cpuPercent = await cpuPercentDuring(CPU_MS);
+  await advisor.page.getByRole('button', { name: 'Stop recording' }).click();
+  // Stopped (and the file finished) once the button is back: a notice of the last one may linger.
+  await advisor.page
+    .getByRole('button', { name: 'Start recording' })
+    .and(advisor.page.locator(':enabled'))
+    .waitFor({ timeout: 60_000 });
+  const file = readdirSafe(folder).find((f) => f.endsWith('.webm') && !before.has(f));
+  if (file) stats.push(await recordingStats(join(folder, file)));
+  return cpuPercent;
 }
+
+const readdirSafe = (folder: string): string[] => {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+};
 
 function summarise(name: string, values: number[], unit = 'ms'): string {
   const sorted = [...values].sort((a, b) => a - b);
@@ -214,7 +235,10 @@ async function bareCall(
   return Math.max(...frames) - answeredAt;
 }
 
+const loads = (l: number[]): string => l.map((n) => n.toFixed(2)).join(' ');
+
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   process.stdout.write('Building the renderer… ');
   await buildRenderer();
   console.log('done.');
@@ -248,7 +272,13 @@ async function main(): Promise<void> {
   const answerToFrame: number[] = [];
   const to720p30: number[] = [];
   const screenToFrame: number[] = [];
-  const cpu = { idleCall: [] as number[], recording: [] as number[] };
+  const cpu = {
+    idleCall: [] as number[],
+    recording: [] as number[],
+    screenCall: [] as number[],
+    screenRecording: [] as number[],
+  };
+  const recordings = { camera: [] as RecordingStats[], screen: [] as RecordingStats[] };
   for (let i = 0; i < CALLS; i++) {
     for (const advisor of [avery, blake]) {
       await advisor.page.evaluate(() => {
@@ -293,12 +323,13 @@ async function main(): Promise<void> {
       await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
     }
     if (i < 2) {
-      cpu.idleCall.push(await cpuPercentDuring(4_000));
-      await avery.page.getByRole('button', { name: 'Start recording' }).click();
-      await avery.page.getByRole('button', { name: 'Stop recording' }).waitFor();
-      cpu.recording.push(await cpuPercentDuring(4_000));
-      await avery.page.getByRole('button', { name: 'Stop recording' }).click();
-      await avery.page.getByText(/Recording saved/).waitFor();
+      cpu.idleCall.push(await cpuPercentDuring(CPU_MS));
+      cpu.recording.push(await recordWhileMeasuring(avery, recordings.camera));
+      // The same with Avery's screen shared: the screen large, both cameras small.
+      await shareScreen(avery.page);
+      cpu.screenCall.push(await cpuPercentDuring(CPU_MS));
+      cpu.screenRecording.push(await recordWhileMeasuring(avery, recordings.screen));
+      await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
     }
     await avery.page.getByRole('button', { name: 'Hang up' }).click();
     await avery.page.getByRole('button', { name: 'Call Blake Tester' }).waitFor();
@@ -356,9 +387,21 @@ async function main(): Promise<void> {
   console.log(
     `Remote screen share: ${screenInfo.width}x${screenInfo.height} at ${fixed(screenInfo.fps, 1)} fps`,
   );
+  const added = (call: number[], recording: number[]) =>
+    `${fixed(p50(call), 0)} %   while recording: ${fixed(p50(recording), 0)} %   (+${fixed(p50(recording) - p50(call), 0)} %)`;
   console.log(
-    `Chromium CPU in a call: ${fixed(p50(cpu.idleCall), 0)} %   while recording: ${fixed(p50(cpu.recording), 0)} %   (of one core; 200 % = both)`,
+    `Chromium CPU (this bench's browser, % of one core; 200 % = both; machine load average ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end)`,
   );
+  console.log(`  in a call (cameras):        ${added(cpu.idleCall, cpu.recording)}`);
+  console.log(`  in a call (screen shared):  ${added(cpu.screenCall, cpu.screenRecording)}`);
+  for (const [layout, list] of Object.entries(recordings)) {
+    for (const r of list) {
+      console.log(
+        `  recording (${layout}): ${r.width}x${r.height}, ${r.frames} frames in ${fixed(r.seconds, 1)} s = ${fixed(r.fps, 1)} fps, ` +
+          `video ${fixed(r.videoKbps, 0)} kbit/s, file ${fixed(r.fileKbps, 0)} kbit/s, duration ${r.duration}`,
+      );
+    }
+  }
   console.log(summarise('Bare pages: answer → first remote frame (both)', bare));
   console.log(
     `Ratio ours/bare (answer → first frame on both sides, same span, p50): ${fixed(p50(answerToFrame) / p50(bare), 2)}   (target ≤ 1.15)`,

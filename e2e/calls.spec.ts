@@ -101,7 +101,7 @@ test.describe('calls', () => {
     await app.launch('blake', { signedIn: true });
     await expect(avery.page.getByRole('button', { name: 'Call Blake Tester' })).toBeEnabled();
     // IT removes Blake from the circle while Avery's list still shows Blake.
-    server.store.removeMember('Team', 'blake');
+    await server.store.removeMember('Team', 'blake');
     await ring(avery, 'Blake Tester');
     await expect(avery.page.getByRole('alert')).toContainText(
       'You can only call members of your circles.',

@@ -54,7 +54,8 @@ export const test = base.extend<
     const launched: Advisor[] = [];
     await use({
       async launch(username, options = {}) {
-        if (!server.store.userByUsername(username)) await server.addUser(username, ['Team']);
+        if (!(await server.store.userByUsername(username)))
+          await server.addUser(username, ['Team']);
         const advisor = await launchAdvisor(browser, {
           ...options,
           username,

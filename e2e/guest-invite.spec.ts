@@ -42,15 +42,15 @@ test.describe('Invite a client', () => {
     await expect(revoke).toHaveText('Revoke link');
     await capture(page, testInfo, 'invite-dialog');
 
-    const averyId = server.store.userByUsername('avery')!.id;
-    expect(server.store.liveGuestLinks(averyId, Date.now())).toHaveLength(1);
+    const averyId = (await server.store.userByUsername('avery'))!.id;
+    expect(await server.store.liveGuestLinks(averyId, Date.now())).toHaveLength(1);
     await revoke.click();
     await expect(revoke).toHaveCount(0);
     await expect(dialog.getByText('You have no active links.')).toBeVisible();
     // The revoked link is no longer offered to copy.
     await expect(box).toHaveCount(0);
     await expect(dialog.getByRole('button', { name: 'Copy link' })).toHaveCount(0);
-    expect(server.store.liveGuestLinks(averyId, Date.now())).toEqual([]);
+    expect(await server.store.liveGuestLinks(averyId, Date.now())).toEqual([]);
     await capture(page, testInfo, 'invite-dialog-revoked');
 
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -93,7 +93,7 @@ test.describe('clients waiting in the lobby', () => {
     await expect(page.getByText('Casey Client is waiting to join')).toHaveCount(0);
 
     await page.getByRole('button', { name: 'Admit Dana Client' }).click();
-    const averyId = server.store.userByUsername('avery')!.id;
+    const averyId = (await server.store.userByUsername('avery'))!.id;
     expect(await dana.next('guest-admitted')).toMatchObject({ advisorId: averyId });
     // Then the app rings Dana like anyone else: a call offer from Avery.
     expect(await dana.next('call-offer')).toMatchObject({

@@ -44,7 +44,7 @@ test.describe('a client joins from a link', () => {
     server,
   }, testInfo) => {
     const avery = await app.launch('avery', { signedIn: true });
-    const expired = await openLink(browser, expiredLink(server, 'avery'));
+    const expired = await openLink(browser, await expiredLink(server, 'avery'));
     await askToJoin(expired, DANA);
     await expect(expired.getByRole('alert')).toHaveText(LINK_INVALID.message);
     await capture(expired, testInfo, 'guest-link-invalid');

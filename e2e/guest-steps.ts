@@ -53,12 +53,12 @@ export async function admit(advisor: Advisor, name: string): Promise<void> {
 }
 
 /** A link of `advisor` that expired a minute ago, put straight in the server's store. */
-export function expiredLink(server: Harness, username: string): string {
-  const advisor = server.store.userByUsername(username);
+export async function expiredLink(server: Harness, username: string): Promise<string> {
+  const advisor = await server.store.userByUsername(username);
   if (!advisor) throw new Error(`no user ${username}`);
   const token = randomBytes(32).toString('base64url');
   const now = Date.now();
-  server.store.insertGuestLink({
+  await server.store.insertGuestLink({
     id: randomUUID(),
     tokenHash: hashToken(token),
     advisorId: advisor.id,

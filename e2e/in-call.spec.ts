@@ -3,7 +3,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyRecording } from '../main/recording/verify.ts';
 import { accessibilityProblems, averyCallsBlake, connected, expect, test } from './fixtures.ts';
-import { framesDuring, probeRecording, videoInfo, waitForDecodedFrames } from './media.ts';
+import {
+  blackShare,
+  framesDuring,
+  framesFromSeek,
+  meanVolume,
+  recordingShape,
+  videoInfo,
+  waitForDecodedFrames,
+} from './media.ts';
 
 test.describe('in a call', () => {
   test('mute and camera state reach the other party; shortcuts work', async ({ app }) => {
@@ -173,7 +181,7 @@ test.describe('in a call', () => {
       .toEqual([{ kind: 'audio', label: 'Fake audio', state: 'ended' }]);
   });
 
-  test('record ~5 s: a valid WebM with video and audio, manifest hash matches, the peer saw the banner', async ({
+  test('record ~5 s: a finished 1280x720 WebM (duration, cues) that is not silent nor black, manifest hash matches, the peer saw the banner', async ({
     app,
   }, testInfo) => {
     // Recording without asking first needs IT's say-so (consent-required is the default).
@@ -214,13 +222,64 @@ test.describe('in a call', () => {
       status: 'complete',
     });
 
-    const probe = await probeRecording(file, join(avery.folder, 'remuxed.webm'));
-    expect(probe.streams).toEqual(['audio', 'video']);
-    expect(probe.duration).toBeGreaterThan(3.5);
-    expect(probe.duration).toBeLessThanOrEqual(recordedAtMost + 0.5);
+    // Finished at stop: 1280x720, a duration and Cues as it is on disk, so a player seeks at once.
+    const shape = await recordingShape(file);
+    expect(shape).toMatchObject({ width: 1280, height: 720, streams: ['audio', 'video'] });
+    expect(shape.duration).toBeGreaterThan(3.5);
+    expect(shape.duration).toBeLessThanOrEqual(recordedAtMost + 0.5);
+    expect(shape.cuePoints).toBeGreaterThanOrEqual(2);
+    expect(await framesFromSeek(file, (shape.duration ?? 0) / 2)).toBe(1);
+    // Both voices (the fake microphones beep) and both cameras (a moving picture) are in it.
+    const volume = await meanVolume(file);
+    const black = await blackShare(file, shape.duration ?? 0);
+    testInfo.annotations.push({
+      type: 'recording',
+      description: `mean volume ${volume} dB, black ${(black * 100).toFixed(0)} %`,
+    });
+    expect(volume).toBeGreaterThan(-60);
+    expect(black).toBeLessThan(0.25);
 
     await avery.page.getByRole('button', { name: 'Show in folder' }).click();
     await expect.poll(() => avery.revealed).toEqual([file]);
+  });
+
+  test('recording while I share my screen with its sound, both microphones muted: the file holds that sound', async ({
+    app,
+  }) => {
+    // Windows: the computer's sound can go with the screen (Chromium's fake one is a beep).
+    const avery = await app.launch('avery', {
+      signedIn: true,
+      platform: 'win32',
+      policy: { recording: 'allowed' },
+    });
+    const blake = await app.launch('blake', { signedIn: true });
+    await averyCallsBlake(avery, blake);
+    await waitForDecodedFrames(blake.page, "Avery Tester's video", 5);
+    for (const advisor of [avery, blake]) {
+      await advisor.page
+        .getByRole('group', { name: 'Call controls' })
+        .getByRole('button', { name: 'Mute' })
+        .click();
+    }
+    await avery.page.getByRole('button', { name: 'Share screen' }).click();
+    const picker = avery.page.getByRole('dialog', { name: 'Share your screen' });
+    await picker.getByRole('checkbox', { name: 'Share computer sound' }).check();
+    await picker.getByRole('radio').first().check();
+    await picker.getByRole('button', { name: 'Share' }).click();
+    await waitForDecodedFrames(blake.page, "Avery Tester's screen", 5);
+
+    await avery.page.getByRole('button', { name: 'Start recording' }).click();
+    await avery.page.getByRole('button', { name: 'Stop recording' }).waitFor();
+    await avery.page.waitForTimeout(4_000); // a few seconds of sound to measure
+    await avery.page.getByRole('button', { name: 'Stop recording' }).click();
+    await expect(avery.page.getByText(/Recording saved/)).toBeVisible();
+
+    const folder = avery.recordingsFolder();
+    const webm = readdirSync(folder).find((f) => f.endsWith('.webm'));
+    const file = join(folder, webm!);
+    // Only my screen's sound can be heard: both microphones are muted.
+    expect(await meanVolume(file)).toBeGreaterThan(-60);
+    expect(await recordingShape(file)).toMatchObject({ width: 1280, height: 720 });
   });
 
   test('recording disabled by policy: no record button, an explanation instead', async ({

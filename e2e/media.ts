@@ -1,7 +1,9 @@
 /** What a video element in the page is really showing: decoded frames and size, not timers. */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
+import { Decoder } from 'ts-ebml';
 
 export interface VideoInfo {
   width: number;
@@ -102,8 +104,9 @@ export async function longestFreeze(
 const run = promisify(execFile);
 
 /**
- * What ffprobe reads in a recording. Chrome's WebM has no duration, so it is stream-copied into
- * `scratch` first (as testing-notes.md says), which also proves the file is readable to the end.
+ * What ffprobe reads in a recording, stream-copied into `scratch` first: that proves the file is
+ * readable to the end, and gives a duration even to one left unfinished (as MediaRecorder wrote
+ * it: no duration, testing-notes.md). recordingShape() reads a file as it is.
  */
 export async function probeRecording(
   file: string,
@@ -172,4 +175,71 @@ export async function meanLuma(file: string, atS: number): Promise<number> {
   const match = /lavfi\.signalstats\.YAVG=([\d.]+)/.exec(stderr);
   if (!match?.[1]) throw new Error(`signalstats printed no YAVG for ${file}`);
   return Number(match[1]);
+}
+
+/** What a player finds in a recording as it is on disk (no remux): picture, streams, seeking. */
+export interface RecordingShape {
+  width: number;
+  height: number;
+  streams: string[];
+  /** Null when the file has none (ffprobe says N/A), as MediaRecorder leaves it. */
+  duration: number | null;
+  /** Cue points in the file's head: where a player can start after a seek. */
+  cuePoints: number;
+}
+
+export async function recordingShape(file: string): Promise<RecordingShape> {
+  const { stdout } = await run('ffprobe', [
+    ...['-v', 'error', '-show_entries', 'stream=codec_type,width,height:format=duration'],
+    ...['-of', 'json', file],
+  ]);
+  const probe = JSON.parse(stdout) as {
+    streams: { codec_type: string; width?: number; height?: number }[];
+    format: { duration?: string };
+  };
+  const video = probe.streams.find((s) => s.codec_type === 'video');
+  const duration = Number(probe.format.duration);
+  // The Cues sit in the head, before the first Cluster: the first 256 KiB hold them.
+  const head = readFileSync(file).subarray(0, 256 << 10);
+  const cuePoints = new Decoder()
+    .decode(new Uint8Array(head).buffer)
+    .filter((e) => e.name === 'CuePoint' && e.type === 'm' && !e.isEnd).length;
+  return {
+    width: video?.width ?? 0,
+    height: video?.height ?? 0,
+    streams: probe.streams.map((s) => s.codec_type).sort(),
+    duration: Number.isFinite(duration) ? duration : null,
+    cuePoints,
+  };
+}
+
+/** How many video frames ffmpeg decodes when told to start at `atS` and take one (1: it seeks). */
+export async function framesFromSeek(file: string, atS: number): Promise<number> {
+  const { stdout } = await run('ffmpeg', [
+    ...['-v', 'error', '-ss', String(atS), '-i', file],
+    ...['-map', '0:v:0', '-frames:v', '1', '-f', 'framemd5', '-'],
+  ]);
+  return stdout.split('\n').filter((line) => /^\d+,/.test(line)).length;
+}
+
+/** The recording's mean loudness (dB) over the whole file (volumedetect): -91 is digital silence. */
+export async function meanVolume(file: string): Promise<number> {
+  const { stderr } = await run('ffmpeg', [
+    ...['-v', 'info', '-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-'],
+  ]);
+  const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
+  if (!match?.[1]) throw new Error(`volumedetect printed no mean_volume for ${file}`);
+  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+}
+
+/** The share (0–1) of the recording's `seconds` that blackdetect finds black. */
+export async function blackShare(file: string, seconds: number): Promise<number> {
+  const { stderr } = await run('ffmpeg', [
+    ...['-v', 'info', '-i', file, '-an', '-vf', 'blackdetect=d=0.1', '-f', 'null', '-'],
+  ]);
+  const black = [...stderr.matchAll(/black_duration:([\d.]+)/g)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+  return black / seconds;
 }

@@ -68,7 +68,7 @@ test.describe('outgoing call and outcomes', () => {
     await expect(blake.page.getByRole('alert')).toContainText('Avery Tester ended the call.');
 
     // IT removes Blake from the circle while Avery's list still shows Blake.
-    server.store.removeMember('Team', 'blake');
+    await server.store.removeMember('Team', 'blake');
     await callBlake(avery);
     await expect(avery.page.getByRole('alert')).toContainText(
       'You can only call members of your circles.',

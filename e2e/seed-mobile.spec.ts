@@ -45,7 +45,7 @@ test.describe('a mobile client of the original protocol', () => {
     await server.addUser('morgan', ['Team']);
     const avery = await app.launch('avery', { signedIn: true });
     const morgan = await launchSeedMobile(browser, server, 'morgan');
-    const averyId = server.store.userByUsername('avery')?.id ?? '';
+    const averyId = (await server.store.userByUsername('avery'))?.id ?? '';
 
     await morgan.call(averyId);
     await avery.page

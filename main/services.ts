@@ -4,6 +4,7 @@
  * (e2e/host) passes conf, keytar and stand-ins for the dialogs — the same services either way.
  */
 import { io } from 'socket.io-client';
+import { registerArchive } from './archive/register-archive.ts';
 import type { EventSink } from './ipc/event-sink.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { createKeychainVault } from './auth/vault.ts';
@@ -122,6 +123,7 @@ export function createServices(options: ServicesOptions): Services {
     policy: () => settings.recordingPolicy(),
     loadedPolicy: policy,
     appVersion: options.appVersion,
+    log,
   });
   const signaling = createSignaling({
     session,
@@ -153,6 +155,12 @@ export function createServices(options: ServicesOptions): Services {
   });
   registerSettings(router, settings);
   registerRecording(router, { ...recording, revealFile: options.revealFile });
+  registerArchive(router, {
+    writer: recording.writer,
+    receipts: recording.receipts,
+    chooseFolder: options.chooseFolder,
+    defaultFolder: () => options.documentsDir,
+  });
   const guestLinks = createGuestLinks({
     session,
     validForMinutes: () => settings.guestLinkMinutes(),
@@ -181,17 +189,22 @@ export function createServices(options: ServicesOptions): Services {
     guestLinks,
     diagnostics,
     async start() {
-      await recordings.recoverInterrupted().catch((error: unknown) => {
+      const recovered = await recordings.recoverInterrupted().catch((error: unknown) => {
         log('recording.recover-failed', { error: error instanceof Error ? error.name : 'unknown' });
+        return [];
       });
       await session.resume().catch((error: unknown) => {
         log('session.resume-failed', { error: error instanceof Error ? error.name : 'unknown' });
       });
+      // The server is asked to vouch for what a crash left once the session is back.
+      recording.receipts.recovered(recovered);
     },
     async dispose() {
       signaling.disconnect();
       session.dispose();
       await recordings.stopAll();
+      // Stop receipts asked for just now get a moment to land in their manifests.
+      await recording.receipts.drain(5_000);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Prints one closing line for the whole suite, "N passed, N failed, N skipped", from the JSON
- * reports of vitest (unit + integration) and Playwright (end-to-end).
+ * reports of vitest (unit + integration, and the server's tests again on PostgreSQL) and
+ * Playwright (end-to-end).
  */
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -38,6 +39,8 @@ function playwrightCounts(file: string): Counts {
 const parts: [string, Counts][] = [];
 if (existsSync('test-results/unit-results.json'))
   parts.push(['unit', vitestCounts('test-results/unit-results.json')]);
+if (existsSync('test-results/server-postgres-results.json'))
+  parts.push(['server on PostgreSQL', vitestCounts('test-results/server-postgres-results.json')]);
 if (existsSync('test-results/e2e-results.json'))
   parts.push(['e2e', playwrightCounts('test-results/e2e-results.json')]);
 const total = parts.reduce(

@@ -14,6 +14,7 @@ import { createMemoryRateLimiter, type RateLimiter } from './auth/rate-limit.ts'
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createGuestTokenService } from './auth/guest-tokens.ts';
 import type { ScryptCost } from './auth/passwords.ts';
+import type { TokenKeyRing } from './auth/key-ring.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { createCallHandlers } from './calls/handlers.ts';
 import { createPeople } from './calls/people.ts';
@@ -36,11 +37,13 @@ import { closeSilentConnections, createConnectionLimits } from './realtime/conne
 import { installSocketAuth, originAllowed } from './realtime/socket-auth.ts';
 import { createMemoryState, type SharedState } from './shared-state.ts';
 import type { AccountStore } from './storage/store.ts';
+import { startTokenPruning } from './storage/token-pruning.ts';
 
 export interface ServerDeps {
   config: ServerConfig;
   store: AccountStore;
-  signingKey: Uint8Array;
+  /** The token signing keys: the current one and those still accepted (auth/key-ring.ts). */
+  keys: TokenKeyRing;
   log: Logger;
   /** The audit trail (server/audit/): sign-ins, calls, guests, recordings, consent. */
   audit: AuditTrail;
@@ -68,13 +71,14 @@ export function createServer(deps: ServerDeps): RunningServer {
   const { config, store, log, audit } = deps;
   const tokens = createTokenService(
     {
-      key: deps.signingKey,
+      keys: deps.keys,
       accessTtlSeconds: config.accessTtlSeconds,
       refreshTtlSeconds: config.refreshTtlSeconds,
+      sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     },
     store,
   );
-  const guestTokens = createGuestTokenService(deps.signingKey);
+  const guestTokens = createGuestTokenService(deps.keys);
   const trustProxies = new Set(config.trustProxies);
   const router = createRouter(log, trustProxies);
   const guestPage = createGuestPage(config.guestPageDir, log);
@@ -106,9 +110,10 @@ export function createServer(deps: ServerDeps): RunningServer {
     connectTimeout: config.handshakeTimeoutMs,
     pingInterval: 10_000,
     pingTimeout: 5_000,
-    // Across nodes, WebSocket only: a long-polling session would need every request to reach
-    // the same node (sticky sessions); one WebSocket is one TCP connection to one node.
-    ...(state.adapter ? { adapter: state.adapter, transports: ['websocket' as const] } : {}),
+    // Across nodes, long-polling too (the original mobile app's `io(url)` starts with it): its
+    // requests must all reach one node, so the balancer is sticky (README); WebSocket-only
+    // clients need no stickiness, one WebSocket being one connection to one node.
+    ...(state.adapter ? { adapter: state.adapter } : {}),
   });
   closeSilentConnections(http, config.handshakeTimeoutMs, config.tls !== undefined);
   const { registry, connections } = state;
@@ -178,6 +183,7 @@ export function createServer(deps: ServerDeps): RunningServer {
   const receipts = createReceipts({ registry, people, audit, signer });
   registerReceiptRoutes(router, { store, tokens, receipts, signer });
   let retention: { stop(): Promise<void> } | undefined;
+  let pruning: { stop(): Promise<void> } | undefined;
   io.use(limits.byAddress);
   installSocketAuth(io, { tokens, guestTokens, store, log });
   io.use(limits.byAccount);
@@ -210,6 +216,7 @@ export function createServer(deps: ServerDeps): RunningServer {
       new Promise((resolve, reject) => {
         const { auditRetentionDays: retentionDays } = config;
         retention ??= startRetention({ store: audit.store, retentionDays, log });
+        pruning ??= startTokenPruning({ store, log });
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           const { port } = http.address() as AddressInfo;
@@ -224,6 +231,7 @@ export function createServer(deps: ServerDeps): RunningServer {
       await Promise.all(pending);
       calls.close();
       await retention?.stop();
+      await pruning?.stop();
       await audit.flush();
       http.closeAllConnections();
     },

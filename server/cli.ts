@@ -1,8 +1,7 @@
 /** `npm run server -- [options]`: starts the signaling + auth server. */
 import { ConfigError, USAGE, parseServerConfig } from './config.ts';
 import { seedDemo } from './demo.ts';
-import { startNode } from './node.ts';
-import { openSqliteStore } from './storage/sqlite-store.ts';
+import { openNodeDatabase, startNode } from './node.ts';
 
 async function main(): Promise<void> {
   const config = parseServerConfig(process.argv.slice(2));
@@ -10,9 +9,9 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const store = openSqliteStore(config.dataDir);
+  const database = await openNodeDatabase(config);
   if (config.demo) {
-    const logins = await seedDemo(store);
+    const logins = await seedDemo(database.accounts);
     if (logins) {
       console.log('Demo data added (circle "Demo Circle"). Sign in with:');
       for (const login of logins) {
@@ -24,10 +23,13 @@ async function main(): Promise<void> {
       console.log('--demo: the database has users already; no demo data added.');
     }
   }
-  const node = await startNode(config, store);
+  const node = await startNode(config, database).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const shared = config.redis ? ', sharing calls with other nodes through Redis' : '';
   console.log(
-    `RichesReach Advisor server listening on ${node.url} (data: ${config.dataDir}${shared})`,
+    `RichesReach Advisor server listening on ${node.url} (${database.description}${shared})`,
   );
 
   const stop = (): void => {

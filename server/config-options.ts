@@ -27,6 +27,8 @@ export const SERVER_OPTIONS = {
   'handshake-rate': { type: 'string' },
   'handshake-timeout': { type: 'string' },
   redis: { type: 'string' },
+  'redis-sentinel': { type: 'string', multiple: true },
+  'redis-master-name': { type: 'string' },
   'guest-page-dir': { type: 'string' },
   'audit-retention-days': { type: 'string' },
   quiet: { type: 'boolean' },

@@ -6,22 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from './audit/retention.ts';
 import { ConfigError, SERVER_OPTIONS, integer, list } from './config-options.ts';
+import {
+  ACCOUNTS_OPTIONS,
+  ACCOUNTS_USAGE,
+  parseAccountsConfig,
+  type AccountsConfig,
+} from './config-accounts.ts';
+import { parseRedisOptions, type RedisOptions } from './cluster/redis-config.ts';
 import { MAX_ACCESS_TTL_SECONDS } from './auth/tokens.ts';
 import { normalizeAddress } from './http/client-address.ts';
 import { MAX_TURN_TTL_SECONDS, type IceConfig } from './ice/ice-servers.ts';
 
-/** Several nodes sharing one Redis (`--redis`). The timings have no flags; tests shorten them. */
-export interface RedisOptions {
-  url: string;
-  /** How often a node says it is alive. */
-  heartbeatMs: number;
-  /** Silence after which a node is taken for dead and a live one cleans up after it. */
-  deadAfterMs: number;
-  /** How often each node looks for call timers that fell due. */
-  timerPollMs: number;
-}
+export type { RedisOptions } from './cluster/redis-config.ts';
 
-export interface ServerConfig {
+/** AccountsConfig: the database, the signing keys' source and the sign-in's longest life. */
+export interface ServerConfig extends AccountsConfig {
   host: string;
   port: number;
   dataDir: string;
@@ -93,10 +92,16 @@ export const USAGE = `Usage: npm run server -- [options]
   --handshake-timeout <s> seconds a new connection has to sign in (RR_HANDSHAKE_TIMEOUT; default 10)
   --redis <url>          run as one of several nodes sharing this Redis, e.g. redis://10.0.0.5:6379
                          (RR_REDIS_URL; put a password in the env var, not the flag); default: one node
+  --redis-sentinel <host:port,...>
+                         instead of --redis: the Redis Sentinel(s) to ask for the master; repeat or
+                         comma-separate (RR_REDIS_SENTINELS); the master's password in RR_REDIS_PASSWORD
+  --redis-master-name <name>
+                         the name the sentinels monitor the master under (RR_REDIS_MASTER_NAME)
   --guest-page-dir <dir> the built guest page served at /join/ (RR_GUEST_PAGE_DIR; default .vite/guest)
   --audit-retention-days <n>
                          days the audit trail keeps a record (RR_AUDIT_RETENTION_DAYS; default 2192
                          = 6 years)
+${ACCOUNTS_USAGE}
   --quiet                no per-event log lines
   --demo                 on an empty database, add a demo circle with two advisors and print their logins
   --help                 this text`;
@@ -128,7 +133,7 @@ export function parseServerConfig(
     ({ values } = parseArgs({
       args: argv,
       strict: true,
-      options: SERVER_OPTIONS,
+      options: { ...SERVER_OPTIONS, ...ACCOUNTS_OPTIONS },
     }));
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
@@ -163,11 +168,7 @@ export function parseServerConfig(
       throw new ConfigError(`--trust-proxy takes IP addresses; got "${address}".`);
   }
 
-  const redisUrl = values.redis ?? (env.RR_REDIS_URL || undefined);
-  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    // Not echoed: it may hold a password.
-    throw new ConfigError('--redis must be a redis:// or rediss:// URL.');
-  }
+  const redis = parseRedisOptions(values, env);
 
   return {
     host: values.host ?? env.RR_HOST ?? '127.0.0.1',
@@ -246,9 +247,7 @@ export function parseServerConfig(
         60,
       ),
     accountCheckMs: 500,
-    ...(redisUrl
-      ? { redis: { url: redisUrl, heartbeatMs: 1_000, deadAfterMs: 5_000, timerPollMs: 250 } }
-      : {}),
+    ...(redis ? { redis } : {}),
     auditRetentionDays: integer(
       '--audit-retention-days',
       values['audit-retention-days'] ?? env.RR_AUDIT_RETENTION_DAYS,
@@ -261,5 +260,6 @@ export function parseServerConfig(
     ),
     logEvents: !(values.quiet ?? false),
     demo: values.demo ?? false,
+    ...parseAccountsConfig(values, env),
   };
 }

@@ -11,7 +11,7 @@ export interface DemoLogin {
 
 /** Seeds only an empty database; returns null (and changes nothing) when users exist. */
 export async function seedDemo(store: AccountStore): Promise<DemoLogin[] | null> {
-  if (store.countUsers() > 0) return null;
+  if ((await store.countUsers()) > 0) return null;
   const people = [
     { username: 'avery', displayName: 'Avery Advisor' },
     { username: 'blake', displayName: 'Blake Banker' },
@@ -19,10 +19,10 @@ export async function seedDemo(store: AccountStore): Promise<DemoLogin[] | null>
   const logins: DemoLogin[] = [];
   for (const person of people) {
     const password = randomBytes(9).toString('base64url');
-    store.createUser({ ...person, passwordHash: await hashPassword(password) });
+    await store.createUser({ ...person, passwordHash: await hashPassword(password) });
     logins.push({ ...person, password });
   }
-  store.createCircle('Demo Circle');
-  for (const person of people) store.addMember('Demo Circle', person.username);
+  await store.createCircle('Demo Circle');
+  for (const person of people) await store.addMember('Demo Circle', person.username);
   return logins;
 }

@@ -3,8 +3,7 @@
  * `redact` drops any field whose name looks sensitive. Checked on the logger itself, and on the
  * real stdout of the real CLI through a sign-in, a refresh, a failed sign-in and a whole call.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword } from './auth/passwords.ts';
 import { createLogger } from './log.ts';
@@ -54,12 +53,12 @@ let server: ServerProcess | undefined;
 async function seedTwoAdvisors(): Promise<void> {
   const store = openSqliteStore(dataDir);
   const passwordHash = await hashPassword(PASSWORD);
-  store.createCircle('Team');
+  await store.createCircle('Team');
   for (const username of ['avery', 'blake']) {
-    store.createUser({ username, displayName: `${username} Tester`, passwordHash });
-    store.addMember('Team', username);
+    await store.createUser({ username, displayName: `${username} Tester`, passwordHash });
+    await store.addMember('Team', username);
   }
-  store.close();
+  await store.close();
 }
 
 const post = async (url: string, path: string, body: unknown) => {
@@ -130,9 +129,15 @@ describe('the real log of a real sign-in and call', () => {
     blake.socket.disconnect();
     await server.stop();
 
-    const key = readFileSync(join(dataDir, 'signing.key'), 'utf8').trim();
-    const keyBytes = Buffer.from(key, 'base64url');
-    secrets.push(key, keyBytes.toString('hex'), keyBytes.toString('base64'));
+    // The token signing key and the receipt key, as the database holds them.
+    const keyStore = openSqliteStore(dataDir);
+    const [access] = await keyStore.serverKeys('access');
+    const [receipt] = await keyStore.serverKeys('receipt');
+    await keyStore.close();
+    const keyBytes = Buffer.from(access?.material ?? '', 'base64url');
+    expect(keyBytes.length).toBe(32);
+    secrets.push(access!.material, keyBytes.toString('hex'), keyBytes.toString('base64'));
+    secrets.push(...(receipt?.material.split('\n').filter((line) => line.length > 40) ?? []));
 
     const output = server.output();
     const events = output

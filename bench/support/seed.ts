@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SignJWT } from 'jose';
-import { loadSigningKey } from '../../server/auth/signing-key.ts';
 import { AUDIENCE, ISSUER } from '../../server/auth/tokens.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
-import { openSqliteStore } from '../../server/storage/sqlite-store.ts';
+import { SQLITE_FILE, openSqliteDatabase } from '../../server/storage/sqlite-store.ts';
 
 export interface SeededPair {
   a: { id: string; token: string };
@@ -14,10 +13,15 @@ export interface SeededPair {
 }
 
 export async function seedPairs(dataDir: string, count: number): Promise<SeededPair[]> {
-  openSqliteStore(dataDir).close(); // creates and migrates the schema
-  const key = loadSigningKey(dataDir);
+  openSqliteDatabase(dataDir).close(); // creates and migrates the schema, and makes the keys
   const hash = await hashPassword('bench-password');
-  const db = new DatabaseSync(join(dataDir, 'advisor.db'));
+  const db = new DatabaseSync(join(dataDir, SQLITE_FILE));
+  const key = db
+    .prepare(
+      "SELECT kid, material FROM server_keys WHERE purpose = 'access' ORDER BY created_at DESC LIMIT 1",
+    )
+    .get() as { kid: string; material: string };
+  const secret = Buffer.from(key.material, 'base64url');
   const user = db.prepare(
     'INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -40,13 +44,13 @@ export async function seedPairs(dataDir: string, count: number): Promise<SeededP
   db.close();
   const token = (sub: string) =>
     new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
+      .setProtectedHeader({ alg: 'HS256', kid: key.kid })
       .setSubject(sub)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('10m')
-      .sign(key);
+      .sign(secret);
   return Promise.all(
     pairs.map(async ({ a, b }) => ({
       a: { id: a, token: await token(a) },

@@ -285,6 +285,7 @@ function fuzzPlan(serverUrl: string): Record<Channel, Variant[]> {
     'recording:stop': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
     'recording:reveal': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
     'recordings:verify': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
+    'recordings:export': [{ specs: [recId], valid: () => ['rec_fuzz000000'] }],
     'recordings:folder-status': none,
     'guests:create-link': none,
     'guests:list-links': none,

@@ -14,6 +14,7 @@ import { createChain, type Chain } from './hash-chain.ts';
 import { journalLine } from './journal.ts';
 import { buildManifest, type ManifestBase } from './manifest.ts';
 import type { RecordingSigner } from './signing-key.ts';
+import { finishWebm } from './webm-finish.ts';
 
 /** A crash loses at most this much of the recording. */
 const SYNC_INTERVAL_MS = 1_000;
@@ -113,8 +114,13 @@ export function openActiveRecording(
         problem ??= error;
       }
     }
-    const done = summary();
     const failed = status === 'failed' || problem !== undefined;
+    // Seekable at once (Duration, Cues), unless a write failed: the disk may be full.
+    const recorded = summary();
+    const finished = failed ? null : await finishWebm(fs, files.path, recorded.sha256);
+    const done = finished
+      ? { ...recorded, bytes: finished.bytes, sha256: finished.sha256 }
+      : recorded;
     // Who joined or left since the start; what was known then if that cannot be had.
     const account = await ctx
       .describeCall(info.base.callId, info.claimed)
@@ -126,9 +132,10 @@ export function openActiveRecording(
         { ...account, participantsCheck: info.startAccount.participantsCheck },
         {
           endedAt: info.base.startedAt + done.durationMs,
-          bytes,
+          bytes: done.bytes,
           sha256: done.sha256,
           chain: { entries: chain.entries(), head: chain.head() },
+          ...(finished ? { finished: finished.layout } : {}),
           ...(failed ? { error: errorCode(problem) ?? 'unknown' } : {}),
         },
       ),

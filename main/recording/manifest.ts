@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { recordingStateSchema } from '../../shared/protocol/signaling.ts';
 import type { CallAccount } from './call-account.ts';
 import { CHAIN_ALGORITHM, CHAIN_SEED, type ChainEntry } from './hash-chain.ts';
+import { serverReceiptsSchema } from './receipts-schema.ts';
 
 export const MANIFEST_VERSION = 2;
 
@@ -78,6 +79,8 @@ export const manifestSchema = z.object({
   version: z.literal(MANIFEST_VERSION),
   status: manifestStatusSchema,
   callId: z.string(),
+  /** The app's id for this recording, which the server's receipts name (absent before receipts). */
+  recordingId: z.string().max(80).optional(),
   file: z.string(),
   mimeType: z.string(),
   appVersion: z.string(),
@@ -102,6 +105,15 @@ export const manifestSchema = z.object({
     .optional(),
   /** The system error code that ended a 'failed' recording. */
   error: z.string().optional(),
+  /**
+   * The file was finished at stop so that players can seek (webm-finish.ts): a new head of
+   * `headBytes` (Duration, Cues) replaced the recorded bytes before the first Cluster, kept here;
+   * the rest is the recorded bytes unchanged. `bytes` and `sha256` are of the finished file, the
+   * chain of the chunks as they were written.
+   */
+  finished: z.object({ headBytes: count, recordedHead: z.base64().max(90_000) }).optional(),
+  /** The server's signed receipts for the start and stop, or why there are none (receipts.ts). */
+  serverReceipts: serverReceiptsSchema.optional(),
   signer: signerSchema.nullable(),
   /** Why there is no signature, in plain words. */
   unsigned: z.string().optional(),
@@ -114,6 +126,7 @@ export type UnsignedManifest = Omit<RecordingManifest, 'signature'>;
 
 export interface ManifestBase {
   callId: string;
+  recordingId?: string;
   file: string;
   mimeType: string;
   appVersion: string;
@@ -128,6 +141,7 @@ export interface ClosedFile {
   chain: { entries: ChainEntry[]; head: string };
   recovery?: RecordingManifest['recovery'];
   error?: string;
+  finished?: RecordingManifest['finished'];
 }
 
 /** A manifest before signing; `closed` is null for the journal written at start. */
@@ -142,6 +156,7 @@ export function buildManifest(
     version: MANIFEST_VERSION,
     status,
     callId: base.callId,
+    ...(base.recordingId === undefined ? {} : { recordingId: base.recordingId }),
     file: base.file,
     mimeType: base.mimeType,
     appVersion: base.appVersion,
@@ -159,6 +174,7 @@ export function buildManifest(
     ...account,
     ...(closed?.recovery ? { recovery: closed.recovery } : {}),
     ...(closed?.error === undefined ? {} : { error: closed.error }),
+    ...(closed?.finished ? { finished: closed.finished } : {}),
     signer: null,
     ...(closed
       ? {}

@@ -15,10 +15,20 @@ export interface MediaScan {
   mtime: Date;
 }
 
+/**
+ * A finished file (webm-finish.ts): its chunks are checked against `prefix` (the recorded head,
+ * from the manifest) followed by the file's bytes from `skip` on (after the new head).
+ */
+export interface ScanLayout {
+  prefix: Uint8Array;
+  skip: number;
+}
+
 export async function scanMedia(
   fs: RecordingFs,
   path: string,
   lengths: readonly number[],
+  layout: ScanLayout = { prefix: new Uint8Array(), skip: 0 },
 ): Promise<MediaScan> {
   const handle = await fs.open(path, 'r');
   try {
@@ -35,14 +45,7 @@ export async function scanMedia(
       }
     };
     closeEmpty();
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    let size = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read({ buffer, position: size });
-      if (bytesRead === 0) break;
-      const piece = buffer.subarray(0, bytesRead);
-      whole.update(piece);
-      size += bytesRead;
+    const chunkBytes = (piece: Uint8Array) => {
       let at = 0;
       while (at < piece.length && chunkHashes.length < lengths.length) {
         const take = Math.min(left, piece.length - at);
@@ -51,6 +54,17 @@ export async function scanMedia(
         left -= take;
         closeEmpty();
       }
+    };
+    chunkBytes(layout.prefix);
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read({ buffer, position: size });
+      if (bytesRead === 0) break;
+      const piece = buffer.subarray(0, bytesRead);
+      whole.update(piece);
+      chunkBytes(piece.subarray(Math.max(0, Math.min(bytesRead, layout.skip - size))));
+      size += bytesRead;
     }
     return { size, sha256: whole.digest('hex'), chunkHashes, mtime: (await handle.stat()).mtime };
   } finally {

@@ -12,12 +12,16 @@ import { describeCallWith } from './call-account.ts';
 import { createCallWitness, type CallWitness } from './call-witness.ts';
 import { directoryNames } from './directory-names.ts';
 import { recordingsFolderStatus, type RecordingsFolderStatus } from './folder-status.ts';
+import { sessionReceiptsApi } from './receipts-api.ts';
+import { createServerReceiptCheck } from './receipts-check.ts';
+import { createRecordingReceipts, type RecordingReceipts } from './receipts.ts';
 import { createRecordingSigner, type RecordingSigner } from './signing-key.ts';
+import type { ServerReceiptCheck } from './verify.ts';
 import { createRecordingWriter, type RecordingWriter } from './writer.ts';
 
 export interface RecordingServicesDeps {
   keychain: Keychain;
-  session: Pick<Session, 'state' | 'get'>;
+  session: Pick<Session, 'state' | 'get' | 'request'>;
   folder: () => string;
   policy: () => RecordingPolicy;
   /** IT's policy file as loaded: allowCloudSyncedRecordings is read from it. */
@@ -25,12 +29,17 @@ export interface RecordingServicesDeps {
   appVersion: string;
   platform?: NodeJS.Platform;
   env?: Readonly<Record<string, string | undefined>>;
+  log?: (event: string, fields?: Record<string, string | number>) => void;
 }
 
 export interface RecordingServices {
   witness: CallWitness;
   signer: RecordingSigner;
   writer: RecordingWriter;
+  /** The server's receipts for each recording, asked for in the background. */
+  receipts: RecordingReceipts;
+  /** Verify's check of those receipts, with the session (the server's key and its own list). */
+  serverCheck: ServerReceiptCheck;
   /** What Settings shows beside the current recordings folder. */
   folderStatus: () => RecordingsFolderStatus;
 }
@@ -43,6 +52,13 @@ export function createRecordingServices(deps: RecordingServicesDeps): RecordingS
     },
   });
   const signer = createRecordingSigner(deps.keychain);
+  const api = sessionReceiptsApi(deps.session);
+  const receipts = createRecordingReceipts({
+    api,
+    signer,
+    folder: deps.folder,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   const { loadedPolicy } = deps;
   // A policy file with an error applies nothing, this key included: warn only.
   const allowCloudSynced = (): boolean =>
@@ -60,6 +76,14 @@ export function createRecordingServices(deps: RecordingServicesDeps): RecordingS
     signer,
     describeCall: describeCallWith(witness, directoryNames(deps.session)),
     folderStatus: statusOf,
+    receipts,
   });
-  return { witness, signer, writer, folderStatus: () => statusOf(resolve(deps.folder())) };
+  return {
+    witness,
+    signer,
+    writer,
+    receipts,
+    serverCheck: createServerReceiptCheck({ key: () => api.key(), held: (id) => api.list(id) }),
+    folderStatus: () => statusOf(resolve(deps.folder())),
+  };
 }

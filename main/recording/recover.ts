@@ -105,6 +105,7 @@ async function recoverOne(
   const recovered = buildManifest(
     {
       callId: journal.callId,
+      ...(journal.recordingId === undefined ? {} : { recordingId: journal.recordingId }),
       file: journal.file,
       mimeType: journal.mimeType,
       appVersion: journal.appVersion,

@@ -5,8 +5,9 @@
 import { BridgeFailure } from '../../shared/bridge/results.ts';
 import type { Router } from '../ipc/router.ts';
 import type { RecordingsFolderStatus } from './folder-status.ts';
+import type { RecordingReceipts } from './receipts.ts';
 import type { RecordingSigner } from './signing-key.ts';
-import { verifyRecording } from './verify.ts';
+import { verifyRecording, type ServerReceiptCheck } from './verify.ts';
 import type { RecordingWriter } from './writer.ts';
 
 export interface RecordingChannelDeps {
@@ -17,6 +18,9 @@ export interface RecordingChannelDeps {
   signer: Pick<RecordingSigner, 'keyId'>;
   /** The current recordings folder as the Settings screen describes it. */
   folderStatus: () => RecordingsFolderStatus;
+  /** The server's receipts: Verify waits for a recording's to land, then checks them. */
+  receipts?: Pick<RecordingReceipts, 'settled'>;
+  serverCheck?: ServerReceiptCheck;
 }
 
 export function registerRecording(router: Router, deps: RecordingChannelDeps): void {
@@ -31,11 +35,12 @@ export function registerRecording(router: Router, deps: RecordingChannelDeps): v
   router.handle('recordings:verify', async (recordingId) => {
     const path = writer.locate(recordingId);
     const keyId = await deps.signer.keyId();
+    await deps.receipts?.settled(recordingId);
     try {
-      return await verifyRecording(
-        path,
-        keyId ? { trustedKeys: { ids: [keyId], label: 'this computer’s recording key' } } : {},
-      );
+      return await verifyRecording(path, {
+        ...(keyId ? { trustedKeys: { ids: [keyId], label: 'this computer’s recording key' } } : {}),
+        ...(deps.serverCheck ? { checkServerReceipt: deps.serverCheck } : {}),
+      });
     } catch {
       throw new BridgeFailure('internal', 'That recording could not be read to verify it.');
     }

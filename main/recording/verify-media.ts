@@ -8,7 +8,7 @@ import type { RecordingFs } from './files.ts';
 import { count, wasWere } from './words.ts';
 import { chainHead } from './hash-chain.ts';
 import type { RecordingManifest } from './manifest.ts';
-import { scanMedia, type MediaScan } from './media-scan.ts';
+import { scanMedia, type MediaScan, type ScanLayout } from './media-scan.ts';
 
 export type MediaCheck =
   { ok: true } | { ok: false; verdict: 'altered' | 'truncated'; reason: string };
@@ -21,9 +21,10 @@ export async function scanOrNull(
   fs: RecordingFs,
   path: string,
   lengths: readonly number[],
+  layout?: ScanLayout,
 ): Promise<MediaScan | null> {
   try {
-    return await scanMedia(fs, path, lengths);
+    return await scanMedia(fs, path, lengths, layout);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return null;
     throw error;
@@ -43,13 +44,19 @@ export async function checkMedia(
     );
   }
   const chained = chunks.reduce((sum, [length]) => sum + length, 0);
-  if (chained + (manifest.recovery?.unchainedBytes ?? 0) !== bytes) {
+  // A finished file: the chunks as written are its recorded head (kept in the manifest), then
+  // its bytes after the head written at stop.
+  const { finished } = manifest;
+  const recordedHead = Buffer.from(finished?.recordedHead ?? '', 'base64');
+  const recordedBytes = finished ? bytes - finished.headBytes + recordedHead.length : bytes;
+  if (chained + (manifest.recovery?.unchainedBytes ?? 0) !== recordedBytes) {
     return altered('The manifest’s chunk sizes do not add up to its byte count.');
   }
   const scan = await scanOrNull(
     fs,
     mediaPath,
     chunks.map(([length]) => length),
+    finished && { prefix: recordedHead, skip: finished.headBytes },
   );
   if (!scan) {
     return {
@@ -86,6 +93,11 @@ export async function checkMedia(
     );
   }
   if (scan.sha256 !== manifest.sha256) {
+    if (finished) {
+      return altered(
+        'The file’s SHA-256 does not match the manifest, though every recorded chunk is intact: the header written when the recording stopped (its duration and seek index) was changed.',
+      );
+    }
     return altered(
       chained === bytes
         ? 'The file’s SHA-256 does not match the manifest, though every chunk matches the chain: the manifest is inconsistent.'

@@ -1,9 +1,10 @@
 /**
  * The recording verifier: is this file what main recorded? It checks the manifest's signature
  * (and, when given, that the key is one we know), every chunk against the hash chain, the whole
- * file against its SHA-256, and says one of valid / altered / truncated / unsigned with the
- * reason in a plain sentence. No Electron and no keychain here: the CLI (verify-cli.ts) runs it
- * under plain Node, and the app's `recordings:verify` channel passes this install's key id.
+ * file against its SHA-256, then (when asked) the server's receipts, and says one of valid /
+ * altered / truncated / unsigned / not known to the server with the reason in a plain sentence.
+ * No Electron and no keychain here: the CLI (verify-cli.ts) runs it under plain Node, and the
+ * app's `recordings:verify` channel passes this install's key id and the server's check.
  */
 import * as fsPromises from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -26,13 +27,12 @@ export interface Verification {
 }
 
 /**
- * Extension point for the server's receipt (the server signs callId, participants, times, bytes
- * and hash at start and stop): called only once the file checks out locally. Not implemented
- * here; the server's audit trail brings it.
+ * The server's receipts (it signs callId, participants, times, bytes and hash at start and
+ * stop): checked only once the file checks out locally. receipts-check.ts implements it.
  */
 export type ServerReceiptCheck = (
   manifest: RecordingManifest,
-) => Promise<{ known: true } | { known: false; reason: string }>;
+) => Promise<{ known: true; detail: string } | { known: false; reason: string }>;
 
 export interface VerifyOptions {
   /** Keys that may sign (full ids, or prefixes of at least 16 hex digits), and what to call them. */
@@ -161,17 +161,23 @@ export async function verifyRecording(
       m.status,
     );
   }
-  if (options.checkServerReceipt) {
-    const receipt = await options.checkServerReceipt(m);
-    if (!receipt.known) return answer('not-known-to-server', receipt.reason, m.status, keyId);
-  }
   const signer =
     keyId && trusted
       ? `${trusted.label} (key ${short(keyId)})`
       : `key ${short(keyId ?? '')}, which was not compared with a known key`;
+  const intact = `${count(m.bytes, 'byte')} in ${count(m.chain.count, 'chunk')} match the hash chain and the file’s SHA-256, and the manifest is signed by ${signer}.${howItEnded(m)}`;
+  const server = options.checkServerReceipt ? await options.checkServerReceipt(m) : null;
+  if (server && !server.known) {
+    return answer(
+      'not-known-to-server',
+      `${server.reason} The file itself is intact: ${intact}`,
+      m.status,
+      keyId,
+    );
+  }
   return answer(
     'valid',
-    `The recording is as it was made: ${count(m.bytes, 'byte')} in ${count(m.chain.count, 'chunk')} match the hash chain and the file’s SHA-256, and the manifest is signed by ${signer}.${howItEnded(m)}`,
+    `The recording is as it was made: ${intact}${server?.known ? ` ${server.detail}` : ''}`,
     m.status,
     keyId,
   );

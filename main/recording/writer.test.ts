@@ -140,6 +140,7 @@ describe('recording writer', () => {
       version: 2,
       status: 'complete',
       callId: START.callId,
+      recordingId,
       file: summary.fileName,
       mimeType: START.mimeType,
       appVersion: '9.9.9-test',

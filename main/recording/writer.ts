@@ -35,6 +35,7 @@ import {
 import type { RecordingsFolderStatus } from './folder-status.ts';
 import { buildManifest, type ManifestBase, type RecordingManifest } from './manifest.ts';
 import { extensionFor, recordingStem } from './names.ts';
+import type { RecordingReceipts } from './receipts.ts';
 import { recoverFolder } from './recover.ts';
 import type { RecordingSigner } from './signing-key.ts';
 
@@ -59,6 +60,8 @@ export interface RecordingWriterDeps {
   describeCall: DescribeCall;
   /** A cloud-synced folder: a warning, or a refusal when IT's policy forbids it. */
   folderStatus?: (folder: string) => RecordingsFolderStatus;
+  /** The server's receipts, asked for in the background (none in tests that need no server). */
+  receipts?: Pick<RecordingReceipts, 'started' | 'closed'>;
   now?: () => number;
   fs?: RecordingFs;
 }
@@ -105,6 +108,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       const rec = active.get(id);
       active.delete(id);
       finished.set(id, { path: rec?.files.path ?? '', summary, failure });
+      if (rec) deps.receipts?.closed(id, rec.files.manifestPath);
       for (const oldest of finished.keys()) {
         if (finished.size <= FINISHED_KEPT) break;
         finished.delete(oldest);
@@ -195,6 +199,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
         .flatMap((p) => (p.displayName === null ? [] : [p.displayName]));
       const base: ManifestBase = {
         callId: request.callId,
+        recordingId: id,
         file: '',
         mimeType: request.mimeType,
         appVersion: deps.appVersion,
@@ -214,6 +219,8 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       }
       const info = { base: { ...base, file: files.fileName }, claimed, startAccount };
       active.set(id, openActiveRecording(id, files, info, context));
+      // Never awaited: the recording runs whether or not the server answers.
+      deps.receipts?.started(id, request.callId);
       return { recordingId: id };
     },
 

@@ -212,7 +212,7 @@ describe('session', () => {
   it('an expired session says so and clears the keychain', async () => {
     const app = makeApp();
     await app.session.signIn({ serverUrl: h.url, username: 'alice', password: PASSWORD });
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     const fresh = makeApp();
     const state = await fresh.session.resume();
     expect(state).toMatchObject({
@@ -297,7 +297,7 @@ describe('signaling in main', () => {
   it('a disabled account ends in auth-failed, not an endless loop', async () => {
     const app = makeApp();
     await app.session.signIn({ serverUrl: h.url, username: 'alice', password: PASSWORD });
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     app.signaling.connect(h.url);
     await until(app.status, (s) => s === 'auth-failed');
     expect(app.connection.at(-1)?.message).toMatch(/disabled/);
@@ -308,7 +308,7 @@ describe('signaling in main', () => {
     await app.session.signIn({ serverUrl: h.url, username: 'alice', password: PASSWORD });
     app.signaling.connect(h.url);
     await until(app.status, (s) => s === 'online');
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     await until(app.status, (s) => s === 'auth-failed');
     expect(app.connection.at(-1)?.message).toMatch(/disabled/i);
     expect(app.signals.map((signal) => signal.event)).toContain('account-disabled');

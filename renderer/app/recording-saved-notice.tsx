@@ -1,7 +1,46 @@
 import { useState } from 'react';
-import type { RecordingSummary } from '../../shared/bridge/contract.ts';
+import type { ArchiveExport, RecordingSummary } from '../../shared/bridge/contract.ts';
 import { advisor } from '../bridge.ts';
 import { RecordingVerifyButton } from './recording-verify-button.tsx';
+
+/**
+ * Export for archive: main asks where with the OS folder picker and writes the package there;
+ * the page only names the recording by its id and shows where it went.
+ */
+function ArchiveExportButton({ recordingId }: { recordingId: string }) {
+  const [exported, setExported] = useState<ArchiveExport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void advisor.recordings.export(recordingId).then((answer) => {
+            setBusy(false);
+            // Cancelled in the picker: nothing to say.
+            if (answer.ok && answer.value === null) return;
+            setExported(answer.ok ? answer.value : null);
+            setError(answer.ok ? null : answer.error.message);
+          });
+        }}
+      >
+        Export for archive
+      </button>
+      <p role="status" className={error ? 'error' : undefined}>
+        {busy && 'Exporting for archive…'}
+        {!busy && exported && (
+          <>
+            <strong>Exported for archive:</strong> {exported.folder}
+          </>
+        )}
+        {!busy && error}
+      </p>
+    </>
+  );
+}
 
 /** Where the last recording went, with "Show in folder" (main opens it; we only hold an id). */
 export function RecordingSavedNotice({
@@ -29,6 +68,7 @@ export function RecordingSavedNotice({
         Show in folder
       </button>
       <RecordingVerifyButton recordingId={summary.recordingId} />
+      <ArchiveExportButton recordingId={summary.recordingId} />
       {onDismiss && (
         <button type="button" onClick={onDismiss}>
           Dismiss

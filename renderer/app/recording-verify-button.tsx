@@ -10,17 +10,24 @@ const VERDICT_WORDS: Record<RecordingVerification['verdict'], string> = {
   'not-known-to-server': 'Not known to the server',
 };
 
-/** Verify beside a saved recording: main checks the file by its id and says what it found. */
+/**
+ * Verify beside a saved recording: main checks the file by its id, and the server's receipts
+ * (which may still be on their way from the server), and says what it found.
+ */
 export function RecordingVerifyButton({ recordingId }: { recordingId: string }) {
   const [result, setResult] = useState<RecordingVerification | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const bad = error !== null || (result !== null && result.verdict !== 'valid');
+  const [busy, setBusy] = useState(false);
+  const bad = !busy && (error !== null || (result !== null && result.verdict !== 'valid'));
   return (
     <>
       <button
         type="button"
+        disabled={busy}
         onClick={() => {
+          setBusy(true);
           void advisor.recordings.verify(recordingId).then((answer) => {
+            setBusy(false);
             setResult(answer.ok ? answer.value : null);
             setError(answer.ok ? null : answer.error.message);
           });
@@ -29,13 +36,14 @@ export function RecordingVerifyButton({ recordingId }: { recordingId: string }) 
         Verify
       </button>
       <p role="status" className={bad ? 'error' : undefined}>
-        {result && (
+        {busy && 'Verifying, with the server’s receipts…'}
+        {!busy && result && (
           <>
             <strong>{VERDICT_WORDS[result.verdict]}:</strong> {result.reason}
             {result.keyId && <span className="muted"> Key id: {result.keyId}</span>}
           </>
         )}
-        {error}
+        {!busy && error}
       </p>
     </>
   );

@@ -57,7 +57,12 @@ export function createScreenShare(context: EngineContext): ScreenShare {
       await context.shareScreen({ track, sound, stream });
       context.dispatch({
         type: 'local',
-        patch: { sharing: true, shareLabel: label, screen: new MediaStream([track]) },
+        // With its sound, so that my recording mixes what the others hear of my screen.
+        patch: {
+          sharing: true,
+          shareLabel: label,
+          screen: new MediaStream(sound ? [track, sound] : [track]),
+        },
       });
       tellEveryone();
     },

@@ -1,13 +1,21 @@
+/**
+ * The admin CLI run as its own process, as IT runs it, against the test run's store (the SQLite
+ * data folder, or with RR_TEST_DATABASE=postgres the PostgreSQL database given as --database).
+ */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../auth/passwords.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
 import { tempDir } from '../testing/harness.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 
 const run = promisify(execFile);
 const dataDir = tempDir('rr-admin-');
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase(dataDir);
+});
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -17,8 +25,7 @@ async function admin(...args: string[]): Promise<{ code: number; stdout: string;
   try {
     const { stdout, stderr } = await run(process.execPath, [
       'server/admin/cli.ts',
-      '--data',
-      dataDir,
+      ...database.args,
       ...args,
     ]);
     return { code: 0, stdout, stderr };
@@ -49,9 +56,9 @@ describe('admin CLI', () => {
     expect(list.stdout).toContain('bob  bob  [disabled]');
 
     expect((await admin('user', 'passwd', 'alice', '--password', 'new-password-9')).code).toBe(0);
-    const store = openSqliteStore(dataDir);
-    const alice = store.userByUsername('alice')!;
-    store.close();
+    const opened = await database.open();
+    const alice = (await opened.accounts.userByUsername('alice'))!;
+    await opened.close();
     expect(await verifyPassword('new-password-9', alice.passwordHash)).toBe(true);
     expect(await verifyPassword('alice-pass-1', alice.passwordHash)).toBe(false);
   });

@@ -1,15 +1,21 @@
-/** `npm run admin -- --data <dir> <command>`: accounts, circles and the server's records, for IT. */
+/**
+ * `npm run admin -- (--data <dir> | --database <url>) <command>`: accounts, circles, keys and the
+ * server's records, for IT. The same database options as the server's (config-accounts.ts).
+ */
 import { createAuditTrail } from '../audit/audit-trail.ts';
-import { openSqliteAuditStore } from '../audit/sqlite-audit-store.ts';
+import { ConfigError } from '../config-options.ts';
+import { parseAccountsConfig } from '../config-accounts.ts';
 import { createLogger } from '../log.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
+import { openDatabase } from '../storage/database.ts';
 import { ADMIN_USAGE, AdminError, parseAdminArgs, runAdmin } from './commands.ts';
 import { isRecordsCommand, runRecordsCommand } from './records-commands.ts';
 
 async function main(): Promise<number> {
   let parsed;
+  let url;
   try {
     parsed = parseAdminArgs(process.argv.slice(2));
+    ({ databaseUrl: url } = parseAccountsConfig(parsed.values, process.env));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${ADMIN_USAGE}`);
     return 2;
@@ -19,31 +25,43 @@ async function main(): Promise<number> {
     console.log(ADMIN_USAGE);
     return values.help ? 0 : 2;
   }
-  if (!values.data) {
-    console.error("--data <dir> is required: the server's data folder.");
+  if (!values.data && url === undefined) {
+    console.error(
+      "--data <dir> is required: the server's data folder (or --database <url>, its PostgreSQL database).",
+    );
     return 2;
   }
-  const store = openSqliteStore(values.data);
-  const auditStore = openSqliteAuditStore(values.data);
+  let database;
+  try {
+    // A small pool: the CLI runs one command.
+    database = await openDatabase({ dataDir: values.data ?? '', url, poolSize: 2 });
+  } catch (error) {
+    console.error(`The database could not be opened: ${(error as Error).message}`);
+    return 1;
+  }
   try {
     const output = isRecordsCommand(positionals[0])
       ? await runRecordsCommand(
-          { audit: auditStore, dataDir: values.data, stdout: process.stdout },
+          { audit: database.audit, accounts: database.accounts, stdout: process.stdout },
           positionals,
           values,
         )
-      : await runAdmin(store, positionals, values, createAuditTrail(auditStore, createLogger()));
+      : await runAdmin(
+          database.accounts,
+          positionals,
+          values,
+          createAuditTrail(database.audit, createLogger()),
+        );
     if (output !== undefined) console.log(output);
     return 0;
   } catch (error) {
-    if (error instanceof AdminError) {
+    if (error instanceof AdminError || error instanceof ConfigError) {
       console.error(error.message);
       return 1;
     }
     throw error;
   } finally {
-    auditStore.close();
-    store.close();
+    await database.close();
   }
 }
 

@@ -8,9 +8,10 @@ import { usernameSchema } from '../../shared/protocol/ids.ts';
 import { ADMIN_ACTOR, type AuditFields, type AuditType } from '../audit/audit-record.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { runKeysCommand } from './keys-commands.ts';
 import { StoreError, type AccountStore } from '../storage/store.ts';
 
-export const ADMIN_USAGE = `Usage: npm run admin -- --data <dir> <command>
+export const ADMIN_USAGE = `Usage: npm run admin -- (--data <dir> | --database <url>) <command>
   user add <username> --password <pw> [--name "Display Name"]
   user passwd <username> --password <pw>
   user disable <username>
@@ -22,6 +23,10 @@ export const ADMIN_USAGE = `Usage: npm run admin -- --data <dir> <command>
   audit export [--from <date>] [--to <date>] [--format jsonl|csv] [--out <file>]
   audit verify
   recordings receipt-key
+  keys rotate            a new token signing key (the one it replaces stays accepted 4 h 5 min)
+  keys list
+--database postgres://… (or RR_DATABASE_URL; --database-ca <file> for its TLS) names the
+PostgreSQL database the nodes share; without it, --data names the SQLite data folder.
 Dates are UTC: 2025-01-31 (a --to date includes that whole day) or 2025-01-31T09:30:00Z.`;
 
 export class AdminError extends Error {}
@@ -52,7 +57,7 @@ function checkCircle(name: string | undefined): string {
   return trimmed;
 }
 
-/** Parses the data folder out of argv: the CLI opens the store before running the command. */
+/** Parses the data folder or database out of argv: the CLI opens it before running the command. */
 export function parseAdminArgs(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -60,6 +65,8 @@ export function parseAdminArgs(argv: string[]) {
     strict: true,
     options: {
       data: { type: 'string' },
+      database: { type: 'string' },
+      'database-ca': { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
       from: { type: 'string' },
@@ -100,7 +107,7 @@ export async function runAdmin(
           throw new AdminError(`A display name is 1 to ${LIMITS.displayNameChars} characters.`);
         }
         const passwordHash = await hashPassword(checkPassword(options.password));
-        const user = store.createUser({ username, displayName, passwordHash });
+        const user = await store.createUser({ username, displayName, passwordHash });
         return await done(
           'admin.user-added',
           { userId: user.id, username, displayName },
@@ -109,9 +116,9 @@ export async function runAdmin(
       }
       case 'user passwd': {
         const username = checkUsername(a);
-        store.setPasswordHash(username, await hashPassword(checkPassword(options.password)));
-        const user = store.userByUsername(username);
-        if (user) store.revokeUserTokens(user.id, Date.now());
+        await store.setPasswordHash(username, await hashPassword(checkPassword(options.password)));
+        const user = await store.userByUsername(username);
+        if (user) await store.revokeUserTokens(user.id, Date.now());
         return await done(
           'admin.password-changed',
           { userId: user?.id ?? null, username },
@@ -122,9 +129,9 @@ export async function runAdmin(
       case 'user enable': {
         const username = checkUsername(a);
         const disabled = verb === 'disable';
-        store.setDisabled(username, disabled);
-        const user = store.userByUsername(username);
-        if (disabled && user) store.revokeUserTokens(user.id, Date.now());
+        await store.setDisabled(username, disabled);
+        const user = await store.userByUsername(username);
+        if (disabled && user) await store.revokeUserTokens(user.id, Date.now());
         return await done(
           disabled ? 'admin.user-disabled' : 'admin.user-enabled',
           { userId: user?.id ?? null, username },
@@ -132,7 +139,7 @@ export async function runAdmin(
         );
       }
       case 'circle add': {
-        const circle = store.createCircle(checkCircle(a));
+        const circle = await store.createCircle(checkCircle(a));
         return await done(
           'admin.circle-added',
           { circleId: circle.id, circle: circle.name },
@@ -141,25 +148,25 @@ export async function runAdmin(
       }
       case 'circle add-member': {
         const [circle, username] = [checkCircle(a), checkUsername(b)];
-        store.addMember(circle, username);
+        await store.addMember(circle, username);
         return await done(
           'admin.circle-member-added',
-          { circle, username, userId: store.userByUsername(username)?.id ?? null },
+          { circle, username, userId: (await store.userByUsername(username))?.id ?? null },
           `Added ${username} to "${circle}".`,
         );
       }
       case 'circle remove-member': {
         const [circle, username] = [checkCircle(a), checkUsername(b)];
-        store.removeMember(circle, username);
+        await store.removeMember(circle, username);
         return await done(
           'admin.circle-member-removed',
-          { circle, username, userId: store.userByUsername(username)?.id ?? null },
+          { circle, username, userId: (await store.userByUsername(username))?.id ?? null },
           `Removed ${username} from "${circle}".`,
         );
       }
       case 'list': {
-        const users = store.listUsers();
-        const circles = store.listCircles();
+        const users = await store.listUsers();
+        const circles = await store.listCircles();
         const lines = [`Users (${users.length}):`];
         for (const user of users) {
           lines.push(
@@ -172,6 +179,11 @@ export async function runAdmin(
           lines.push(`  ${circle.name}: ${members}`);
         }
         return lines.join('\n');
+      }
+      case 'keys rotate':
+      case 'keys list': {
+        const { message, rotated } = await runKeysCommand(store, verb ?? '');
+        return rotated ? await done('admin.key-rotated', rotated, message) : message;
       }
       default:
         throw new AdminError(`Unknown command "${positionals.join(' ')}".\n\n${ADMIN_USAGE}`);

@@ -8,25 +8,25 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../audit/audit-record.ts';
-import { openSqliteAuditStore } from '../audit/sqlite-audit-store.ts';
 import { CSV_COLUMNS } from '../audit/export.ts';
-import { RECEIPT_KEY_FILE, loadReceiptKey } from '../recordings/receipt-key.ts';
+import { loadReceiptSigner } from '../recordings/receipt-key.ts';
 import { tempDir } from '../testing/harness.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 
 const run = promisify(execFile);
 const dataDir = tempDir('rr-records-cli-');
+let database: TestDatabase;
 const PASSWORD = 'a-password-9 that never leaves';
 
 async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['server/admin/cli.ts', '--data', dataDir, ...args],
+      ['server/admin/cli.ts', ...database.args, ...args],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     return { code: 0, stdout, stderr };
@@ -47,6 +47,7 @@ const SEEDED: { at: string; fields: Record<string, string | number | null> }[] =
 
 let stored: AuditRecord[];
 beforeAll(async () => {
+  database = await createTestDatabase(dataDir);
   for (const args of [
     ['user', 'add', 'alice', '--password', PASSWORD, '--name', 'Alice Advisor'],
     ['user', 'passwd', 'alice', '--password', `${PASSWORD}-2`],
@@ -58,12 +59,12 @@ beforeAll(async () => {
   ]) {
     expect((await admin(...args)).code, args.join(' ')).toBe(0);
   }
-  const store = openSqliteAuditStore(dataDir);
+  const opened = await database.open();
   for (const { at, fields } of SEEDED) {
-    await store.append({ type: 'call.ended', actor: 'server', fields }, new Date(at));
+    await opened.audit.append({ type: 'call.ended', actor: 'server', fields }, new Date(at));
   }
-  stored = await store.page({ afterSeq: 0, limit: 100 });
-  store.close();
+  stored = await opened.audit.page({ afterSeq: 0, limit: 100 });
+  await opened.close();
 });
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
@@ -90,7 +91,7 @@ function parseCsv(text: string): AuditRecord[] {
 }
 
 describe('admin changes in the audit trail', () => {
-  it('records each change as done by admin-cli, and never the password', () => {
+  it('records each change as done by admin-cli, and never the password', async () => {
     const admins = stored.filter((r) => r.type.startsWith('admin.'));
     expect(admins.map((r) => [r.type, r.actor])).toEqual([
       ['admin.user-added', 'admin-cli'],
@@ -103,9 +104,7 @@ describe('admin changes in the audit trail', () => {
     ]);
     expect(admins[0]?.fields).toMatchObject({ username: 'alice', displayName: 'Alice Advisor' });
     expect(admins[5]?.fields).toMatchObject({ circle: 'Wealth Team', username: 'alice' });
-    const db = new DatabaseSync(join(dataDir, 'advisor.db'), { readOnly: true });
-    const dump = JSON.stringify(db.prepare('SELECT * FROM audit_records').all());
-    db.close();
+    const dump = JSON.stringify(await database.sql('SELECT * FROM audit_records'));
     expect(dump).not.toContain('a-password-9');
   });
 });
@@ -161,11 +160,7 @@ describe('audit export', () => {
 });
 
 describe('audit verify', () => {
-  const tamper = (statement: string) => {
-    const db = new DatabaseSync(join(dataDir, 'advisor.db'));
-    db.prepare(statement).run();
-    db.close();
-  };
+  const tamper = (statement: string) => database.sql(statement);
 
   it('passes the intact trail, then finds a changed field and a deleted record', async () => {
     const last = stored.at(-1)!.seq;
@@ -175,13 +170,13 @@ describe('audit verify', () => {
       new RegExp(`intact: ${last} records, 1 to ${last}; its head hash is ${stored.at(-1)!.hash}`),
     );
 
-    tamper(`UPDATE audit_records SET fields = '{"username":"mallory"}' WHERE seq = 2`);
+    await tamper(`UPDATE audit_records SET fields = '{"username":"mallory"}' WHERE seq = 2`);
     let result = await admin('audit', 'verify');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/altered\. Record 2 was changed/);
 
     // The first problem in seq order is the one reported.
-    tamper(`DELETE FROM audit_records WHERE seq = 1`);
+    await tamper(`DELETE FROM audit_records WHERE seq = 1`);
     result = await admin('audit', 'verify');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Record 1 is missing/);
@@ -190,18 +185,16 @@ describe('audit verify', () => {
   it('finds the last record deleted (the head remembers it)', async () => {
     const dir = tempDir('rr-records-cli-last-');
     try {
-      const store = openSqliteAuditStore(dir);
+      const other = await createTestDatabase(dir);
+      const opened = await other.open();
       for (let i = 0; i < 3; i++) {
-        await store.append({ type: 'call.rang', actor: 'u', fields: { i } }, new Date());
+        await opened.audit.append({ type: 'call.rang', actor: 'u', fields: { i } }, new Date());
       }
-      store.close();
-      const db = new DatabaseSync(join(dir, 'advisor.db'));
-      db.exec('DELETE FROM audit_records WHERE seq = 3');
-      db.close();
+      await opened.close();
+      await other.sql('DELETE FROM audit_records WHERE seq = 3');
       const result = await run(process.execPath, [
         'server/admin/cli.ts',
-        '--data',
-        dir,
+        ...other.args,
         'audit',
         'verify',
       ]).catch((e: unknown) => e as { code: number; stderr: string });
@@ -216,10 +209,14 @@ describe('audit verify', () => {
 });
 
 describe('recordings receipt-key', () => {
-  it('prints the public key the server signs receipts with, kept 0600', async () => {
+  it('prints the public key the server signs receipts with, the one in the database', async () => {
     const { code, stdout } = await admin('recordings', 'receipt-key');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(loadReceiptKey(dataDir).publicKey);
-    expect(statSync(join(dataDir, RECEIPT_KEY_FILE)).mode & 0o777).toBe(0o600);
+    const opened = await database.open();
+    try {
+      expect(JSON.parse(stdout)).toEqual((await loadReceiptSigner(opened.accounts)).publicKey);
+    } finally {
+      await opened.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 /**
  * The admin CLI's read-only commands over the server's records: `audit export`, `audit verify`
- * and `recordings receipt-key`. They change nothing (the receipt key is made if the server has
- * not made it yet, as its first start would).
+ * and `recordings receipt-key`. They change nothing.
  */
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
@@ -9,12 +8,14 @@ import type { Writable } from 'node:stream';
 import type { AuditStore } from '../audit/audit-store.ts';
 import { exportAudit, type ExportFormat } from '../audit/export.ts';
 import { verifyChain } from '../audit/verify-chain.ts';
-import { loadReceiptKey } from '../recordings/receipt-key.ts';
+import { loadReceiptSigner } from '../recordings/receipt-key.ts';
+import type { AccountStore } from '../storage/store.ts';
 import { AdminError } from './commands.ts';
 
 export interface RecordsContext {
   audit: AuditStore;
-  dataDir: string;
+  /** Where the receipt key is kept. */
+  accounts: AccountStore;
   /** Where an export without --out goes. */
   stdout: Writable;
 }
@@ -96,7 +97,7 @@ export async function runRecordsCommand(
   if (key === 'audit export') return runExport(ctx, options);
   if (key === 'audit verify') return runVerify(ctx);
   if (key === 'recordings receipt-key') {
-    return JSON.stringify(loadReceiptKey(ctx.dataDir).publicKey, null, 2);
+    return JSON.stringify((await loadReceiptSigner(ctx.accounts)).publicKey, null, 2);
   }
   throw new AdminError(`Unknown command "${positionals.join(' ')}".`);
 }

@@ -1,22 +1,23 @@
 /**
- * The audit trail's chain on a real SQLite file: appends link up, verify walks them, and each
+ * The audit trail's chain on a real database (a SQLite file, or with RR_TEST_DATABASE=postgres a
+ * PostgreSQL database): appends link up, verify walks them, and each
  * kind of tampering (a changed field, a changed and re-sealed record, a deleted middle record, a
- * deleted last record, a record slipped in) is reported at its seq. Two processes appending to
- * one file at once still make one unbroken chain. Retention prunes a prefix and leaves the chain
+ * deleted last record, a record slipped in) is reported at its seq. Three processes appending to
+ * one database at once still make one unbroken chain. Retention prunes a prefix and leaves the chain
  * verifiable from its anchor, and tampering after a prune is still found.
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../config.ts';
+import type { Database } from '../storage/database.ts';
 import { startHarness, tempDir } from '../testing/harness.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { GENESIS_HASH, hashRecord, type AuditRecord } from './audit-record.ts';
 import type { AuditStore } from './audit-store.ts';
 import { DEFAULT_AUDIT_RETENTION_DAYS, pruneAudit, startRetention } from './retention.ts';
-import { openSqliteAuditStore } from './sqlite-audit-store.ts';
 import { verifyChain } from './verify-chain.ts';
 
 const run = promisify(execFile);
@@ -24,16 +25,17 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2031-06-01T12:00:00Z');
 
 let dir: string;
+let database: TestDatabase;
+let opened: Database;
 let store: AuditStore;
-let raw: DatabaseSync;
-beforeEach(() => {
+beforeEach(async () => {
   dir = tempDir('rr-audit-');
-  store = openSqliteAuditStore(dir);
-  raw = new DatabaseSync(join(dir, 'advisor.db'));
+  database = await createTestDatabase(dir);
+  opened = await database.open();
+  store = opened.audit;
 });
-afterEach(() => {
-  raw.close();
-  store.close();
+afterEach(async () => {
+  await opened.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,7 +51,7 @@ async function appendDays(count: number, endDaysAgo = 0): Promise<AuditRecord[]>
 }
 
 const sql = (statement: string, ...params: (string | number)[]) =>
-  raw.prepare(statement).run(...params);
+  database.sql(statement, ...params);
 
 describe('the audit chain', () => {
   it('links each record to the one before, from the genesis hash, and verifies', async () => {
@@ -71,14 +73,14 @@ describe('the audit chain', () => {
   it('finds a changed field', async () => {
     await appendDays(5);
     const fields = JSON.stringify({ username: 'someone-else', address: '127.0.0.1' });
-    sql('UPDATE audit_records SET fields = ? WHERE seq = 3', fields);
+    await sql('UPDATE audit_records SET fields = ? WHERE seq = 3', fields);
     expect(await verifyChain(store)).toMatchObject({ ok: false, seq: 3, problem: 'changed' });
   });
 
   it('finds a record changed and sealed again with a fresh hash', async () => {
     const records = await appendDays(5);
     const forged = { ...records[2]!, actor: 'someone-else' };
-    sql(
+    await sql(
       'UPDATE audit_records SET actor = ?, hash = ? WHERE seq = 3',
       forged.actor,
       hashRecord(forged),
@@ -88,7 +90,7 @@ describe('the audit chain', () => {
 
   it('finds a deleted middle record', async () => {
     await appendDays(5);
-    sql('DELETE FROM audit_records WHERE seq = 3');
+    await sql('DELETE FROM audit_records WHERE seq = 3');
     const report = await verifyChain(store);
     expect(report).toMatchObject({ ok: false, seq: 3, problem: 'deleted' });
     expect(report.ok || report.message).toMatch(/Record 3 is missing/);
@@ -96,7 +98,7 @@ describe('the audit chain', () => {
 
   it('finds deleted last records through the head', async () => {
     await appendDays(5);
-    sql('DELETE FROM audit_records WHERE seq >= 4');
+    await sql('DELETE FROM audit_records WHERE seq >= 4');
     const report = await verifyChain(store);
     expect(report).toMatchObject({ ok: false, seq: 4, problem: 'deleted' });
     expect(report.ok || report.message).toMatch(/Records 4 to 5 are missing/);
@@ -105,7 +107,7 @@ describe('the audit chain', () => {
   it('finds a record slipped in past the head', async () => {
     const records = await appendDays(2);
     const extra = { ...records[1]!, seq: 3, prevHash: records[1]!.hash };
-    sql(
+    await sql(
       `INSERT INTO audit_records (seq, at, type, actor, fields, prev_hash, hash)
        VALUES (3, ?, ?, ?, ?, ?, ?)`,
       extra.at,
@@ -118,17 +120,18 @@ describe('the audit chain', () => {
     expect(await verifyChain(store)).toMatchObject({ ok: false, seq: 3, problem: 'added' });
   });
 
-  it('stays one chain when three processes append to the same file at once', async () => {
-    const module = join(import.meta.dirname, 'sqlite-audit-store.ts');
+  it('stays one chain when three processes append to the same database at once', async () => {
+    const module = join(import.meta.dirname, '..', 'storage', 'database.ts');
     const script = `
-      const { openSqliteAuditStore } = await import(${JSON.stringify(module)});
-      const store = openSqliteAuditStore(process.argv[1]);
+      const { openDatabase } = await import(${JSON.stringify(module)});
+      const [dataDir, actor, url] = process.argv.slice(1);
+      const database = await openDatabase({ dataDir, url: url || undefined });
       for (let i = 0; i < 150; i++) {
-        await store.append({ type: 'call.rang', actor: process.argv[2], fields: { i } }, new Date());
+        await database.audit.append({ type: 'call.rang', actor, fields: { i } }, new Date());
       }
-      store.close();`;
+      await database.close();`;
     const append = (actor: string) =>
-      run(process.execPath, ['--input-type=module', '-e', script, dir, actor]);
+      run(process.execPath, ['--input-type=module', '-e', script, dir, actor, database.url ?? '']);
     await Promise.all([append('node-a'), append('node-b'), append('node-c')]);
     expect(await verifyChain(store)).toMatchObject({ ok: true, count: 450 });
     const actors = (await store.page({ afterSeq: 0, limit: 1_000 })).map((r) => r.actor);
@@ -163,10 +166,10 @@ describe('retention', () => {
   it('still finds tampering after a prune: a changed record, the first one deleted', async () => {
     await appendDays(10);
     await pruneAudit(store, 4, NOW);
-    sql('UPDATE audit_records SET actor = ? WHERE seq = 8', 'someone-else');
+    await sql('UPDATE audit_records SET actor = ? WHERE seq = 8', 'someone-else');
     expect(await verifyChain(store)).toMatchObject({ ok: false, seq: 8, problem: 'changed' });
     // The oldest record left, deleted by hand: a gap after the anchor, not a prune.
-    sql('DELETE FROM audit_records WHERE seq = 6');
+    await sql('DELETE FROM audit_records WHERE seq = 6');
     expect(await verifyChain(store)).toMatchObject({ ok: false, seq: 6, problem: 'deleted' });
   });
 

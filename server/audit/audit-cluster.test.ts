@@ -1,8 +1,9 @@
 /**
- * Two server nodes as separate processes over one data folder and one real Redis, both
+ * Two server nodes as separate processes over one database (the data folder's SQLite, or with
+ * RR_TEST_DATABASE=postgres one PostgreSQL database) and one real Redis, both
  * appending to the one audit trail: a call between advisors on different nodes is recorded by
- * both (the ring on one, the answer on the other) in one unbroken chain, both nodes made the
- * same receipt key, and a receipt asked of the node the call was not made on still finds the
+ * both (the ring on one, the answer on the other) in one unbroken chain, both nodes sign with
+ * the same receipt key, and a receipt asked of the node the call was not made on still finds the
  * caller in the call (the registry is shared).
  */
 import { rmSync } from 'node:fs';
@@ -14,37 +15,37 @@ import {
   verifyReceipt,
 } from '../../shared/protocol/recording-receipts.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { loadSigningKey } from '../auth/signing-key.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
 import { connectCall } from '../testing/calls.ts';
 import { connectAt, startClusterNode, type ClusterNode } from '../testing/cluster-nodes.ts';
 import { PASSWORD, tempDir, type Client } from '../testing/harness.ts';
 import { startRedis, type RedisProcess } from '../testing/redis-process.ts';
-import { openSqliteAuditStore } from './sqlite-audit-store.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { verifyChain } from './verify-chain.ts';
 
 const TIMINGS = { heartbeatMs: 200, deadAfterMs: 800, timerPollMs: 50 };
 
 let redis: RedisProcess;
 let dataDir: string;
+let database: TestDatabase;
 let nodes: ClusterNode[] = [];
 const clients: Client[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
   dataDir = tempDir('rr-audit-cluster-');
-  const store = openSqliteStore(dataDir);
+  database = await createTestDatabase(dataDir);
+  const opened = await database.open();
+  const store = opened.accounts;
   const passwordHash = await hashPassword(PASSWORD);
-  store.createCircle('Team');
+  await store.createCircle('Team');
   for (const username of ['alice', 'bob']) {
-    store.createUser({ username, displayName: `${username} Tester`, passwordHash });
-    store.addMember('Team', username);
+    await store.createUser({ username, displayName: `${username} Tester`, passwordHash });
+    await store.addMember('Team', username);
   }
-  store.close();
-  loadSigningKey(dataDir);
-  // Both nodes start together: each may try to make the receipt key; one key must result.
+  await opened.close();
+  const env = database.url === undefined ? {} : { RR_DATABASE_URL: database.url };
   nodes = await Promise.all(
-    [0, 1].map(() => startClusterNode({ dataDir, redisUrl: redis.url, timings: TIMINGS })),
+    [0, 1].map(() => startClusterNode({ dataDir, redisUrl: redis.url, timings: TIMINGS, env })),
   );
 });
 
@@ -85,7 +86,8 @@ describe('the audit trail on two nodes', () => {
     expect((await bob.send('end-call', { to: alice.userId, callId })).ok).toBe(true);
     await alice.next('end-call');
 
-    const audit = openSqliteAuditStore(dataDir);
+    const opened = await database.open();
+    const audit = opened.audit;
     try {
       await expect
         .poll(async () => (await audit.find({ callId })).map((r) => r.type))
@@ -102,7 +104,7 @@ describe('the audit trail on two nodes', () => {
       expect(signIns.map((r) => r.fields.username).sort()).toEqual(['alice', 'bob']);
       expect(await verifyChain(audit)).toMatchObject({ ok: true });
     } finally {
-      audit.close();
+      await opened.close();
     }
   });
 });

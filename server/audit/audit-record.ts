@@ -32,6 +32,7 @@ export type AuditType =
   | 'admin.circle-added'
   | 'admin.circle-member-added'
   | 'admin.circle-member-removed'
+  | 'admin.key-rotated'
   | 'call.rang'
   | 'call.busy'
   | 'call.invited'

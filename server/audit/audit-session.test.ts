@@ -5,8 +5,6 @@
  * is anywhere in the audit tables. Prints how many records the session made.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECEIPT_PATHS } from '../../shared/protocol/recording-receipts.ts';
 import type { Ack } from '../../shared/protocol/signaling.ts';
@@ -256,12 +254,10 @@ describe('the audit trail of a whole session', () => {
     expect(await verifyChain(h.audit.store)).toMatchObject({ ok: true, count: records.length });
 
     // Not one secret, in any column of either table, in any form the database holds.
-    const db = new DatabaseSync(join(h.dataDir, 'advisor.db'), { readOnly: true });
     const dump = JSON.stringify([
-      db.prepare('SELECT * FROM audit_records').all(),
-      db.prepare('SELECT * FROM audit_head').all(),
+      await h.sql('SELECT * FROM audit_records'),
+      await h.sql('SELECT * FROM audit_head'),
     ]);
-    db.close();
     const escaped = (s: string) => JSON.stringify(s).slice(1, -1);
     expect(secrets.size).toBeGreaterThan(30);
     for (const secret of secrets) {

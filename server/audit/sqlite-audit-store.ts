@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { canonicalJson } from '../../shared/protocol/canonical-json.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
+import { SQLITE_FILE, openSqliteDatabase } from '../storage/sqlite-store.ts';
 import {
   SERVER_ACTOR,
   nextRecord,
@@ -50,8 +50,8 @@ const lookupKey = (value: unknown): string | null => (typeof value === 'string' 
 
 /** Opens the trail in the data folder's database (creating and migrating it first if need be). */
 export function openSqliteAuditStore(dataDir: string): AuditStore {
-  openSqliteStore(dataDir).close(); // creates and migrates the schema
-  const file = join(dataDir, 'advisor.db');
+  openSqliteDatabase(dataDir).close(); // creates and migrates the schema
+  const file = join(dataDir, SQLITE_FILE);
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
   return createSqliteAuditStore(db, file);

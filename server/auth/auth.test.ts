@@ -34,7 +34,7 @@ describe('sign-in', () => {
   });
 
   it('refuses a disabled account', async () => {
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     const res = await h.post('/api/auth/login', { username: 'alice', password: PASSWORD });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: { code: 'account-disabled' } });
@@ -123,7 +123,7 @@ describe('refresh rotation', () => {
 
   it('a disabled account cannot refresh', async () => {
     const pair = await h.login('alice');
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     expect((await h.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(
       401,
     );
@@ -131,10 +131,7 @@ describe('refresh rotation', () => {
 
   it('stores refresh tokens only as hashes', async () => {
     const pair = await h.login('alice');
-    const { DatabaseSync } = await import('node:sqlite');
-    const db = new DatabaseSync(`${h.dataDir}/advisor.db`, { readOnly: true });
-    const rows = db.prepare('SELECT * FROM refresh_tokens').all();
-    db.close();
+    const rows = await h.sql('SELECT * FROM refresh_tokens');
     expect(rows.length).toBe(1);
     expect(JSON.stringify(rows)).not.toContain(pair.refreshToken);
   });

@@ -14,7 +14,7 @@ export async function requireUser(
   if (!match?.[1]) throw new HttpError(401, 'auth-missing', 'Sign in first.');
   try {
     const claims = await tokens.verifyAccess(match[1]);
-    const user = store.userById(claims.userId);
+    const user = await store.userById(claims.userId);
     if (!user || user.disabled)
       throw new HttpError(401, 'account-disabled', 'This account is disabled.');
     return user;

@@ -1,5 +1,5 @@
 /**
- * Guest tokens: HS256 JWTs signed with the server's key, like access tokens, but for their own
+ * Guest tokens: HS256 JWTs signed with the server's current key (its id in `kid`), like access tokens, but for their own
  * audience and with `kind: 'guest'`, so that neither verification accepts the other's token: a
  * guest can never reach a member endpoint, nor a member's token pass as a guest's. Four hours,
  * never refreshed: a guest comes back through their link for another meeting.
@@ -8,7 +8,8 @@ import { SignJWT, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { GUEST_ID_PREFIX } from '../../shared/protocol/guest.ts';
 import { LIMITS } from '../../shared/protocol/limits.ts';
-import { ISSUER, TokenError } from './tokens.ts';
+import type { TokenKeyRing } from './key-ring.ts';
+import { ISSUER, TokenError, keyResolver } from './tokens.ts';
 
 export const GUEST_AUDIENCE = 'richesreach-advisor-guest';
 export const GUEST_TOKEN_TTL_SECONDS = 4 * 60 * 60;
@@ -33,23 +34,30 @@ export interface GuestClaims {
   expiresAt: number;
 }
 
-export function createGuestTokenService(key: Uint8Array) {
+export function createGuestTokenService(keys: TokenKeyRing) {
   return {
     ttlSeconds: GUEST_TOKEN_TTL_SECONDS,
-    sign: (claims: Omit<GuestClaims, 'expiresAt'>): Promise<string> =>
-      new SignJWT({ kind: 'guest', adv: claims.advisorId, lnk: claims.linkId, name: claims.name })
-        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    sign: (claims: Omit<GuestClaims, 'expiresAt'>): Promise<string> => {
+      const key = keys.current();
+      return new SignJWT({
+        kind: 'guest',
+        adv: claims.advisorId,
+        lnk: claims.linkId,
+        name: claims.name,
+      })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: key.kid })
         .setSubject(claims.guestId)
         .setIssuer(ISSUER)
         .setAudience(GUEST_AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(`${GUEST_TOKEN_TTL_SECONDS}s`)
-        .sign(key),
+        .sign(key.secret);
+    },
 
     async verify(token: string): Promise<GuestClaims> {
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, key, {
+        ({ payload } = await jwtVerify(token, keyResolver(keys), {
           algorithms: [ALGORITHM],
           issuer: ISSUER,
           audience: GUEST_AUDIENCE,

@@ -15,34 +15,34 @@ let h: Harness;
 beforeEach(async () => {
   h = await startHarness({}, { passwordCost: PASSWORD_COST });
   await h.addUser('alice', ['Team']);
-  h.store.setPasswordHash('alice', LEGACY_HASH);
+  await h.store.setPasswordHash('alice', LEGACY_HASH);
 });
 afterEach(async () => {
   await h.close();
 });
 
-const storedHash = () => h.store.userByUsername('alice')?.passwordHash ?? '';
+const storedHash = async () => (await h.store.userByUsername('alice'))?.passwordHash ?? '';
 
 describe('hashes made at an older cost', () => {
   it('still sign in, and are re-hashed at N=2^17 by that sign-in', async () => {
     await h.login('alice');
-    const upgraded = storedHash();
+    const upgraded = await storedHash();
     expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(await verifyPassword(PASSWORD, upgraded)).toBe(true);
     // The next sign-in verifies the new hash and leaves it alone.
     await h.login('alice');
-    expect(storedHash()).toBe(upgraded);
+    expect(await storedHash()).toBe(upgraded);
   });
 
   it('are not touched by a wrong password or a disabled account', async () => {
     expect((await h.post('/api/auth/login', { username: 'alice', password: 'nope' })).status).toBe(
       401,
     );
-    expect(storedHash()).toBe(LEGACY_HASH);
-    h.store.setDisabled('alice', true);
+    expect(await storedHash()).toBe(LEGACY_HASH);
+    await h.store.setDisabled('alice', true);
     expect(
       (await h.post('/api/auth/login', { username: 'alice', password: PASSWORD })).status,
     ).toBe(403);
-    expect(storedHash()).toBe(LEGACY_HASH);
+    expect(await storedHash()).toBe(LEGACY_HASH);
   });
 });

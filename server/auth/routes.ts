@@ -56,7 +56,7 @@ export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
 
   router.post('/api/auth/logout', async (ctx) => {
     const { refreshToken } = await parseBody(ctx, logoutRequestSchema);
-    const userId = tokens.revoke(refreshToken);
+    const userId = await tokens.revoke(refreshToken);
     log('auth.logout', {});
     if (userId) audit.record('auth.sign-out', userId, { address: ctx.address });
     return { ok: true };

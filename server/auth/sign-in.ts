@@ -56,7 +56,7 @@ export async function checkSignIn(
     await limits.pair.giveBack(pair);
     throw tooManyForAccount();
   }
-  const user = store.userByUsername(username);
+  const user = await store.userByUsername(username);
   const ok = await verifyPassword(
     password,
     user?.passwordHash ?? (await dummyHash(deps.passwordCost)),
@@ -87,10 +87,9 @@ async function upgradeHash(deps: SignInDeps, user: UserRecord, password: string)
   if (!needsRehash(user.passwordHash, deps.passwordCost)) return;
   try {
     const fresh = await hashPassword(password, deps.passwordCost);
-    // Only over the hash just checked: a password an admin set meanwhile wins. The read and the
-    // write are synchronous, so nothing in this process runs between them.
-    if (deps.store.userByUsername(user.username)?.passwordHash !== user.passwordHash) return;
-    deps.store.setPasswordHash(user.username, fresh);
+    // Only over the hash just checked (one conditional UPDATE): a password an admin set
+    // meanwhile wins.
+    if (!(await deps.store.replacePasswordHash(user.id, user.passwordHash, fresh))) return;
     deps.log('auth.password-rehashed', { userId: user.id });
   } catch (error) {
     // The sign-in stands; the next one tries again.

@@ -119,8 +119,8 @@ export async function findCall(
 }
 
 /** Refuses a member whose account was disabled since their socket connected (account-watch.ts). */
-export function requireEnabled(ctx: CallContext, sender: Sender): void {
-  if (isGuestId(sender.userId) || accountEnabled(ctx.store, sender.userId)) return;
+export async function requireEnabled(ctx: CallContext, sender: Sender): Promise<void> {
+  if (isGuestId(sender.userId) || (await accountEnabled(ctx.store, sender.userId))) return;
   throw new Refusal('not-allowed', ACCOUNT_DISABLED_MESSAGE);
 }
 

@@ -72,7 +72,7 @@ describe('call rules', () => {
   });
 
   it('refuses an offer to a disabled circle-mate, to oneself and to an unknown id', async () => {
-    h.store.setDisabled('bob', true);
+    await h.store.setDisabled('bob', true);
     expect(
       await alice.send('call-offer', { offer: fakeSdp('offer'), to: bob.userId }),
     ).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
@@ -85,7 +85,7 @@ describe('call rules', () => {
   });
 
   it('says unavailable when the callee is offline', async () => {
-    const daveId = h.store.userByUsername('dave')!.id;
+    const daveId = (await h.store.userByUsername('dave'))!.id;
     expect(await alice.send('call-offer', { offer: fakeSdp('offer'), to: daveId })).toMatchObject({
       ok: false,
       error: { code: 'unavailable' },
@@ -139,7 +139,7 @@ describe('call rules', () => {
   it('a caller already in a call cannot place another', async () => {
     await connectCall();
     await h.connect('dave');
-    const daveId = h.store.userByUsername('dave')!.id;
+    const daveId = (await h.store.userByUsername('dave'))!.id;
     expect(await alice.send('call-offer', { offer: fakeSdp('offer'), to: daveId })).toMatchObject({
       ok: false,
       error: { code: 'caller-busy' },

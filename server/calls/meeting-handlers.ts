@@ -60,7 +60,7 @@ export function meetingHandlers(ctx: CallContext) {
   }
 
   const invite: Handler<'call-invite'> = async (sender, { to, callId }) => {
-    requireEnabled(ctx, sender);
+    await requireEnabled(ctx, sender);
     const found = await registry.get(callId);
     if (!found) throw new Refusal('no-such-call', 'There is no such call.', callId);
     requireInviter(found, sender);
@@ -107,7 +107,7 @@ export function meetingHandlers(ctx: CallContext) {
 
   /** A ringing participant takes the call on this socket (`to`: whoever rang them, or anyone in it). */
   const join: Handler<'call-join'> = async (sender, { to, callId }) => {
-    requireEnabled(ctx, sender);
+    await requireEnabled(ctx, sender);
     const found = await findCall(ctx, sender, to, callId);
     const result = await mustChange(ctx, found, (call) => {
       const me = participantOf(call, sender.userId);

@@ -1,5 +1,5 @@
 /**
- * Meetings of up to four on the real server (real SQLite, real sockets): invite, join, who sees
+ * Meetings of up to four on the real server (real database, real sockets): invite, join, who sees
  * whom, relaying between any two joined participants and nobody else, leaving, dropping and
  * resuming, and the 1:1 call of a seed client unchanged beside it.
  */
@@ -14,11 +14,14 @@ let alice: Client;
 let bob: Client;
 let carol: Client;
 let dave: Client;
+const ids = new Map<string, string>();
 beforeEach(async () => {
   h = await startHarness({ ringTimeoutMs: 2_000, disconnectGraceMs: 300 });
   const circles: Record<string, string[]> = { carol: ['Team', 'Side'], sam: ['Side'], olga: ['X'] };
   const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'sam', 'olga'];
-  await Promise.all(names.map((name) => h.addUser(name, circles[name] ?? ['Team'])));
+  await Promise.all(
+    names.map(async (name) => ids.set(name, await h.addUser(name, circles[name] ?? ['Team']))),
+  );
   [alice, bob, carol, dave] = (await Promise.all(
     ['alice', 'bob', 'carol', 'dave'].map((n) => h.connect(n)),
   )) as [Client, Client, Client, Client];
@@ -27,7 +30,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const idOf = (username: string): string => h.store.userByUsername(username)!.id;
+const idOf = (username: string): string => ids.get(username)!;
 
 /** `caller` calls `callee`, who answers; returns the call id. */
 async function connectCall(caller: Client, callee: Client): Promise<string> {

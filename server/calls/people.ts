@@ -1,5 +1,5 @@
 /**
- * Who a call may hold and what they are called. Members are accounts (the SQLite store) and may
+ * Who a call may hold and what they are called. Members are accounts (the account store) and may
  * ring circle-mates; guests (GUEST_ID_PREFIX ids, not in the store) are known from the lobby by
  * the name they knocked with, and may be rung only by the advisor who admitted them.
  */
@@ -25,7 +25,7 @@ export function createPeople(store: AccountStore, lobby: Lobby, now: () => numbe
     /** A participant's name as everyone sees it; '' for someone no longer known. */
     async describe(userId: string): Promise<Person> {
       if (!isGuestId(userId)) {
-        return { displayName: store.userById(userId)?.displayName ?? '', guest: false };
+        return { displayName: (await store.userById(userId))?.displayName ?? '', guest: false };
       }
       return { displayName: (await lobby.get(userId))?.name ?? '', guest: true };
     },
@@ -40,8 +40,8 @@ export function createPeople(store: AccountStore, lobby: Lobby, now: () => numbe
         const guest = await admittedBy(to, from);
         return guest && { displayName: guest.name, guest: true };
       }
-      const member = store.userById(to);
-      if (!member || member.disabled || !store.shareCircle(from, to)) return undefined;
+      const member = await store.userById(to);
+      if (!member || member.disabled || !(await store.shareCircle(from, to))) return undefined;
       return { displayName: member.displayName, guest: false };
     },
 

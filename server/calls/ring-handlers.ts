@@ -30,7 +30,7 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
   const { registry, delivery, presence, log } = ctx;
 
   const offer: Handler<'call-offer'> = async (sender, payload) => {
-    requireEnabled(ctx, sender);
+    await requireEnabled(ctx, sender);
     const { to } = payload;
     if (to === sender.userId) throw new Refusal('not-allowed', 'You cannot call yourself.');
     const callee = await ctx.people.ringable(sender.userId, to);
@@ -89,7 +89,7 @@ export function ringHandlers(ctx: CallContext, held: HeldCandidates) {
 
   /** The ringing callee takes the call on this socket; the answer goes to `to` (the caller). */
   const answer: Handler<'call-answer'> = async (sender, payload) => {
-    requireEnabled(ctx, sender);
+    await requireEnabled(ctx, sender);
     const found = await findCall(ctx, sender, payload.to, payload.callId);
     const result = await mustChange(ctx, found, (call) => {
       const { me, them } = requireParties(call, sender, payload.to, true);

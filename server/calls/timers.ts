@@ -4,7 +4,10 @@
  * whichever node is alive when it falls due can run it, not only the node that set it.
  */
 export interface CallTimers {
-  /** Runs the handler with `job` after `delayMs`, once; setting a job again restarts it. */
+  /**
+   * Runs the handler with `job` after `delayMs`; setting a job again restarts it. Once here; in a
+   * cluster at least once (server/cluster/redis-timers.ts), so handlers must be safe to repeat.
+   */
   set(job: string, delayMs: number): Promise<void>;
   clear(job: string): Promise<void>;
   /** Stops every timer (server shutdown). */

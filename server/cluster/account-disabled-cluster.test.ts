@@ -8,7 +8,6 @@ import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/passwords.ts';
-import { loadSigningKey } from '../auth/signing-key.ts';
 import { openSqliteStore } from '../storage/sqlite-store.ts';
 import { connectAt, startClusterNode, type ClusterNode } from '../testing/cluster-nodes.ts';
 import { PASSWORD, fakeSdp, tempDir, type Client } from '../testing/harness.ts';
@@ -34,14 +33,13 @@ beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
   const store = openSqliteStore(dataDir);
-  loadSigningKey(dataDir);
   const passwordHash = await hashPassword(PASSWORD);
-  store.createCircle('Team');
+  await store.createCircle('Team');
   for (const username of ['alice', 'bob']) {
-    store.createUser({ username, displayName: `${username} Tester`, passwordHash });
-    store.addMember('Team', username);
+    await store.createUser({ username, displayName: `${username} Tester`, passwordHash });
+    await store.addMember('Team', username);
   }
-  store.close();
+  await store.close();
   [a, b] = (await Promise.all(
     [0, 1].map(() => startClusterNode({ dataDir, redisUrl: redis.url, timings: TIMINGS })),
   )) as [ClusterNode, ClusterNode];

@@ -7,7 +7,6 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol/signaling.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { loadSigningKey } from '../auth/signing-key.ts';
 import { openSqliteStore } from '../storage/sqlite-store.ts';
 import type { AccountStore } from '../storage/store.ts';
 import { connectAt, startClusterNode, type ClusterNode } from '../testing/cluster-nodes.ts';
@@ -41,15 +40,12 @@ beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
   store = openSqliteStore(dataDir);
-  cleanup.push(() => {
-    store.close();
-  });
-  loadSigningKey(dataDir); // made once here, not raced by two nodes starting together
+  cleanup.push(() => store.close());
   const passwordHash = await hashPassword(PASSWORD);
-  store.createCircle('Team');
+  await store.createCircle('Team');
   for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hal']) {
-    store.createUser({ username, displayName: `${username} Tester`, passwordHash });
-    store.addMember('Team', username);
+    await store.createUser({ username, displayName: `${username} Tester`, passwordHash });
+    await store.addMember('Team', username);
   }
   [a, b] = (await Promise.all(
     [0, 1].map(() => startClusterNode({ dataDir, redisUrl: redis.url, timings: TIMINGS })),

@@ -11,7 +11,6 @@ import {
   type KnockResponse,
 } from '../../shared/protocol/guest.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { loadSigningKey } from '../auth/signing-key.ts';
 import { openSqliteStore } from '../storage/sqlite-store.ts';
 import type { AccountStore } from '../storage/store.ts';
 import { connectAt, startClusterNode, type ClusterNode } from '../testing/cluster-nodes.ts';
@@ -37,15 +36,12 @@ beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
   store = openSqliteStore(dataDir);
-  cleanup.push(() => {
-    store.close();
-  });
-  loadSigningKey(dataDir);
+  cleanup.push(() => store.close());
   const passwordHash = await hashPassword(PASSWORD);
-  store.createCircle('Team');
+  await store.createCircle('Team');
   for (const username of ['alice', 'bob']) {
-    store.createUser({ username, displayName: `${username} Tester`, passwordHash });
-    store.addMember('Team', username);
+    await store.createUser({ username, displayName: `${username} Tester`, passwordHash });
+    await store.addMember('Team', username);
   }
   [a, b] = (await Promise.all(
     [0, 1].map(() => startClusterNode({ dataDir, redisUrl: redis.url, timings: TIMINGS })),

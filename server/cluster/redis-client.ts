@@ -15,6 +15,28 @@ const newClient = (url: string) =>
   });
 export type Redis = ReturnType<typeof newClient>;
 
+/** Runs `connect`, or calls `abandon` and fails with `what` once `timeoutMs` have passed. */
+export async function connectWithin(
+  connect: () => Promise<unknown>,
+  abandon: () => void,
+  timeoutMs: number,
+  what: string,
+  lastError = () => '',
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abandon();
+      reject(new Error(`${what} within ${timeoutMs / 1000} s: ${lastError() || 'no answer'}`));
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([connect(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Connects, or fails after `timeoutMs` with a message fit for IT (no URL: it may hold a password). */
 export async function connectRedis(url: string, log: Logger, timeoutMs = 10_000): Promise<Redis> {
   const client = newClient(url);
@@ -30,22 +52,15 @@ export async function connectRedis(url: string, log: Logger, timeoutMs = 10_000)
     if (down) log('redis.ready', {});
     down = false;
   });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  await connectWithin(
+    () => client.connect(),
+    () => {
       client.destroy();
-      reject(
-        new Error(
-          `cannot reach Redis (--redis / RR_REDIS_URL) within ${timeoutMs / 1000} s: ${lastError || 'no answer'}`,
-        ),
-      );
-    }, timeoutMs);
-  });
-  try {
-    await Promise.race([client.connect(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+    },
+    timeoutMs,
+    'cannot reach Redis (--redis / RR_REDIS_URL)',
+    () => lastError,
+  );
   return client;
 }
 

@@ -36,6 +36,8 @@ export interface RedisConnectionCounter extends ConnectionCounter {
   reapNode(deadNodeId: string): Promise<GoneSocket[]>;
   /** Writes this node's sockets back after other nodes wrongly took it for dead. */
   reregister(): Promise<void>;
+  /** Whether this socket is connected to this node. */
+  holds(socketId: string): boolean;
 }
 
 export function createRedisConnectionCounter(
@@ -84,5 +86,6 @@ export function createRedisConnectionCounter(
     async reregister() {
       for (const [socketId, userId] of local) await connected(userId, socketId);
     },
+    holds: (socketId) => local.has(socketId),
   };
 }

@@ -12,6 +12,7 @@ import {
   type ParticipantRecord,
 } from '../calls/registry.ts';
 import { silentLogger } from '../log.ts';
+import { sleep } from '../testing/harness.ts';
 import { startRedis, type RedisProcess } from '../testing/redis-process.ts';
 import { connectRedis, type Redis } from './redis-client.ts';
 import { createRedisCallRegistry } from './redis-registry.ts';
@@ -140,5 +141,54 @@ describe('the Redis call registry across an upgrade', () => {
     expect(await registry.callOfSocket(a, 'sa2')).toEqual(rebound);
     expect(await registry.remove(rebound)).toBe(true);
     expect(await registry.callOf(a)).toBeUndefined();
+  });
+});
+
+describe('the Redis call registry expires what it stores', () => {
+  const TTL = 1_000;
+  const ttlOf = async (key: string) => client.pTTL(key);
+  const keysOf = (c: CallRecord) => [
+    `rr:call:${c.id}`,
+    ...c.participants.map((p) => `rr:user-call:${p.userId}`),
+  ];
+
+  it('every change sets a TTL on the call and each busy marker; the one who left has none', async () => {
+    const registry = createRedisCallRegistry(client, TTL);
+    const [a, b, c] = users();
+    const ringingCall = call(joined(a), ringing(b, a));
+    await registry.add(ringingCall);
+    for (const key of keysOf(ringingCall)) expect(await ttlOf(key)).toBeGreaterThan(0);
+    await sleep(300);
+    const answered = {
+      ...ringingCall,
+      participants: [joined(a), joined(b, a), ringing(c, a)],
+    };
+    expect(await registry.replace(ringingCall, answered)).toBe('replaced');
+    // Set anew for all who are in it, the ones who stayed too.
+    for (const key of keysOf(answered)) expect(await ttlOf(key)).toBeGreaterThan(TTL - 200);
+    const withoutC = { ...answered, participants: [joined(a), joined(b, a)] };
+    expect(await registry.replace(answered, withoutC)).toBe('replaced');
+    expect(await ttlOf(`rr:user-call:${c}`)).toBe(-2);
+  });
+
+  it('refreshHeld keeps a call this node holds a socket of; one nobody refreshes lapses and frees its people', async () => {
+    const registry = createRedisCallRegistry(client, TTL);
+    const [a, b, c, d] = users();
+    const held = call(joined(a), joined(b, a));
+    const orphan = call(joined(c), joined(d, c));
+    await registry.add(held);
+    await registry.add(orphan);
+    const holds = (socket: string) => socket === `socket-${a}`;
+    for (let i = 0; i < 4; i++) {
+      await sleep(TTL / 3);
+      await registry.refreshHeld(holds);
+    }
+    // Four thirds of a TTL later: the held call is still there, the other one is gone.
+    expect(await registry.get(held.id)).toEqual(held);
+    expect((await registry.callOf(b))?.id).toBe(held.id);
+    expect(await registry.get(orphan.id)).toBeUndefined();
+    expect(await registry.callOf(c)).toBeUndefined();
+    expect(await registry.callOf(d)).toBeUndefined();
+    expect(await registry.add(call(joined(c), ringing(d, c)))).toBe('added');
   });
 });

@@ -4,6 +4,11 @@
  * scripts that check and move the call and its users' pointers in one step, so "someone in a call
  * is busy for any other", "only one answer wins" and "an invite racing a call to the same user:
  * one of them wins" hold across nodes. Only ids and socket ids are stored; no SDP, no names.
+ *
+ * Every key expires (`ttlMs`): each change sets it anew, and each node refreshes the calls in
+ * which one of its own sockets speaks (`refreshHeld`). A call whose nodes all died without
+ * cleaning up (nobody left to run its timers or reap its sockets) cannot leave its people busy
+ * for good: it lapses one TTL after the last node that held it stopped refreshing it.
  */
 import type {
   AddResult,
@@ -13,6 +18,7 @@ import type {
   ResumeClaim,
 } from '../calls/registry.ts';
 import { encodeCall, speaksIn, userIds } from '../calls/registry.ts';
+import { DEFAULT_CALL_TTL_MS } from './redis-config.ts';
 import { retrying, script, type Redis } from './redis-client.ts';
 
 const callKey = (id: string): string => `rr:call:${id}`;
@@ -63,14 +69,14 @@ function decode(raw: unknown): CallRecord | undefined {
 const encodeClaim = (c: ResumeClaim): string =>
   JSON.stringify({ callId: c.callId, userId: c.userId, to: c.to, socketId: c.socketId });
 
-// KEYS: the call, then each participant. ARGV: the call, its id.
+// KEYS: the call, then each participant. ARGV: the call, its id, the TTL (ms).
 const ADD = `
 for i = 2, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
-redis.call('SET', KEYS[1], ARGV[1])
-for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[3]) end
 return 'added'`;
 
 const CALL_OF = `
@@ -78,21 +84,34 @@ local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return redis.call('GET', ARGV[1] .. id)`;
 
-// KEYS: the call, the users new in `next` (ARGV[4] of them), then the users gone from it.
-// ARGV: current, next, call id, how many are new.
+// KEYS: the call, the users new in `next` (ARGV[4] of them), the users gone from it (ARGV[5]),
+// then those who stay. ARGV: current, next, call id, how many are new, how many left, the TTL.
 const REPLACE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'changed' end
 local last = 1 + tonumber(ARGV[4])
+local lastGone = last + tonumber(ARGV[5])
 for i = 2, last do
   local theirs = redis.call('GET', KEYS[i])
   if theirs and theirs ~= ARGV[3] then return 'busy' end
 end
-redis.call('SET', KEYS[1], ARGV[2])
-for i = 2, last do redis.call('SET', KEYS[i], ARGV[3]) end
-for i = last + 1, #KEYS do
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[6])
+for i = 2, last do redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[6]) end
+for i = last + 1, lastGone do
   if redis.call('GET', KEYS[i]) == ARGV[3] then redis.call('DEL', KEYS[i]) end
 end
+for i = lastGone + 1, #KEYS do
+  local theirs = redis.call('GET', KEYS[i])
+  if not theirs or theirs == ARGV[3] then redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[6]) end
+end
 return 'replaced'`;
+
+// KEYS: the call, then each participant. ARGV: its id, the TTL. 0 when the call is gone.
+const REFRESH = `
+if redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 0 then return 0 end
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+end
+return 1`;
 
 // KEYS: the call, then each participant. ARGV: the call, its id.
 const REMOVE = `
@@ -114,15 +133,15 @@ redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 return false`;
 
 // ADD, guarded by the partner's claim (KEYS[2]) still being exactly ARGV[3]; consumes it.
-// KEYS: the call, the claim, then each participant.
+// KEYS: the call, the claim, then each participant. ARGV: the call, its id, the claim, the TTL.
 const ADD_RESUMED = `
 if redis.call('GET', KEYS[2]) ~= ARGV[3] then return 'gone' end
 for i = 3, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
-redis.call('SET', KEYS[1], ARGV[1])
-for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[2]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[4]) end
 redis.call('DEL', KEYS[2])
 return 'added'`;
 
@@ -131,54 +150,91 @@ local mine = redis.call('GET', KEYS[1])
 if mine and cjson.decode(mine).socketId == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
-export function createRedisCallRegistry(client: Redis): CallRegistry {
+export interface RedisCallRegistry extends CallRegistry {
+  /**
+   * Sets the TTL anew on every call this node has seen in which one of its sockets (`holds`)
+   * still speaks; forgets the others (gone, or held elsewhere now).
+   */
+  refreshHeld(holds: (socketId: string) => boolean): Promise<void>;
+}
+
+export function createRedisCallRegistry(
+  client: Redis,
+  ttlMs = DEFAULT_CALL_TTL_MS,
+): RedisCallRegistry {
   const add = script(client, ADD);
   const callOfScript = script(client, CALL_OF);
   const replace = script(client, REPLACE);
   const remove = script(client, REMOVE);
+  const refresh = script(client, REFRESH);
   const claim = script(client, CLAIM);
   const addResumed = script(client, ADD_RESUMED);
   const dropClaim = script(client, DROP_CLAIM);
+  // The calls this node has written or read: refreshHeld looks at these only.
+  const seen = new Set<string>();
+  const noted = (call: CallRecord | undefined): CallRecord | undefined => {
+    if (call) seen.add(call.id);
+    return call;
+  };
   const callOf = async (userId: string) =>
-    decode(await retrying(() => callOfScript([userKey(userId)], ['rr:call:'])));
+    noted(decode(await retrying(() => callOfScript([userKey(userId)], ['rr:call:']))));
+  const get = async (callId: string) =>
+    noted(decode(await retrying(() => client.get(callKey(callId)))));
 
   return {
-    add: async (call) =>
-      (await add(
+    async add(call) {
+      seen.add(call.id);
+      return (await add(
         [callKey(call.id), ...userIds(call).map(userKey)],
-        [encodeCall(call), call.id],
-      )) as AddResult,
-    get: async (callId) => decode(await retrying(() => client.get(callKey(callId)))),
+        [encodeCall(call), call.id, ttlMs],
+      )) as AddResult;
+    },
+    get,
     callOf,
     async callOfSocket(userId, socketId) {
       const call = await callOf(userId);
       return call && speaksIn(call, userId, socketId) ? call : undefined;
     },
     async replace(current, next) {
+      seen.add(current.id);
       const before = userIds(current);
       const after = userIds(next);
       const newcomers = after.filter((id) => !before.includes(id));
       const gone = before.filter((id) => !after.includes(id));
+      const staying = after.filter((id) => before.includes(id));
       return (await replace(
-        [callKey(current.id), ...newcomers.map(userKey), ...gone.map(userKey)],
-        [encode(current), encodeCall(next), current.id, newcomers.length],
+        [callKey(current.id), ...[...newcomers, ...gone, ...staying].map(userKey)],
+        [encode(current), encodeCall(next), current.id, newcomers.length, gone.length, ttlMs],
       )) as ReplaceResult;
     },
     remove: async (call) =>
       (await remove([callKey(call.id), ...userIds(call).map(userKey)], [encode(call), call.id])) ===
       1,
-    async claimResume(mine, ttlMs) {
+    async refreshHeld(holds) {
+      for (const id of [...seen]) {
+        const call = decode(await retrying(() => client.get(callKey(id))));
+        if (!call?.participants.some((p) => p.socket !== null && holds(p.socket))) {
+          seen.delete(id);
+          continue;
+        }
+        // Idempotent (it only moves expiry times forward): safe to send again.
+        await retrying(() => refresh([callKey(id), ...userIds(call).map(userKey)], [id, ttlMs]));
+      }
+    },
+    async claimResume(mine, ttl) {
       const theirs = await claim(
         [claimKey(mine.to), claimKey(mine.userId)],
-        [mine.callId, mine.userId, encodeClaim(mine), ttlMs],
+        [mine.callId, mine.userId, encodeClaim(mine), ttl],
       );
       return typeof theirs === 'string' ? (JSON.parse(theirs) as ResumeClaim) : undefined;
     },
-    addResumed: async (call, partner) =>
-      (await addResumed(
+    async addResumed(call, partner) {
+      seen.add(call.id);
+      return (await addResumed(
         [callKey(call.id), claimKey(partner.userId), ...userIds(call).map(userKey)],
-        [encodeCall(call), call.id, encodeClaim(partner)],
-      )) as AddResult | 'gone',
+        [encodeCall(call), call.id, encodeClaim(partner), ttlMs],
+      )) as AddResult | 'gone';
+    },
     dropClaim: async (userId, socketId) => {
       await dropClaim([claimKey(userId)], [socketId]);
     },

@@ -17,7 +17,7 @@ export function registerDirectoryRoutes(router: Router, deps: DirectoryRouteDeps
   router.get('/api/circles', async (ctx) => {
     const user = await requireUser(ctx, deps.tokens, deps.store);
     const circles = await Promise.all(
-      deps.store.circlesOf(user.id).map(async (circle) => ({
+      (await deps.store.circlesOf(user.id)).map(async (circle) => ({
         id: circle.id,
         name: circle.name,
         members: await Promise.all(

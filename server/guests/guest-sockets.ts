@@ -50,7 +50,7 @@ export function guestSockets(deps: GuestSocketDeps) {
       turnAway(socket, known.reason ?? 'denied');
       return;
     }
-    if (!links.admits(linkId)) {
+    if (!(await links.admits(linkId))) {
       turnAway(socket, 'link-revoked');
       return;
     }
@@ -63,7 +63,7 @@ export function guestSockets(deps: GuestSocketDeps) {
       expiresAt: guest.expiresAt,
     });
     if (record.state === 'admitted') {
-      const advisorName = deps.store.userById(advisorId)?.displayName ?? '';
+      const advisorName = (await deps.store.userById(advisorId))?.displayName ?? '';
       emit(socket, 'guest-admitted', { advisorId, advisorName });
       return;
     }
@@ -76,7 +76,7 @@ export function guestSockets(deps: GuestSocketDeps) {
     log('guest.waiting', { guestId, advisorId });
     // Withdrawn while entering: the revocation may have looked before this guest was in. The
     // advisor is told the guest is gone even if the revocation got them first and told it too.
-    if (!links.admits(linkId)) {
+    if (!(await links.admits(linkId))) {
       await deps.admission.refuse(record, 'link-revoked');
       delivery.toUser(advisorId, 'guest-gone', { guestId });
     }

@@ -49,7 +49,7 @@ export function registerKnockRoutes(router: Router, deps: KnockRouteDeps): void 
       );
     }
     const { token, name } = await parseBody(ctx, knockRequestSchema);
-    const found = links.resolve(token);
+    const found = await links.resolve(token);
     if (!found) {
       log('guest.knock-refused', { address: ctx.address });
       throw linkInvalid();

@@ -70,7 +70,7 @@ describe('knocking with a meeting link', () => {
     expect((await h.del(`/api/guest-links/${revoked.id}`, alice)).status).toBe(204);
     answers.push(await h.post('/api/guest/knock', { token: revoked.token, name: 'P' }));
     expect((await h.post('/api/guest/knock', { token: live.token, name: 'P' })).status).toBe(200);
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     answers.push(await h.post('/api/guest/knock', { token: live.token, name: 'P' }));
     for (const answer of answers) expect(answer).toEqual(invalid);
   });

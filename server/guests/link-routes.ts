@@ -28,7 +28,7 @@ export function registerLinkRoutes(router: Router, deps: LinkRouteDeps): void {
   router.post('/api/guest-links', async (ctx) => {
     const user = await requireUser(ctx, tokens, store);
     const { validForMinutes } = await parseBody(ctx, createGuestLinkRequestSchema);
-    const created = links.create(user.id, validForMinutes);
+    const created = await links.create(user.id, validForMinutes);
     if (!created) {
       throw new HttpError(
         429,
@@ -42,7 +42,7 @@ export function registerLinkRoutes(router: Router, deps: LinkRouteDeps): void {
 
   router.get('/api/guest-links', async (ctx) => {
     const user = await requireUser(ctx, tokens, store);
-    const list: GuestLink[] = links.list(user.id);
+    const list: GuestLink[] = await links.list(user.id);
     return { links: list };
   });
 
@@ -50,7 +50,7 @@ export function registerLinkRoutes(router: Router, deps: LinkRouteDeps): void {
     const user = await requireUser(ctx, tokens, store);
     const id = ctx.param ?? '';
     // Someone else's link answers exactly as an unknown one: nothing is learnt by trying ids.
-    if (!LINK_ID.test(id) || !links.revoke(id, user.id)) {
+    if (!LINK_ID.test(id) || !(await links.revoke(id, user.id))) {
       throw new HttpError(404, 'not-found', 'There is no such meeting link.');
     }
     log('guest.link-revoked', { linkId: id, advisorId: user.id });

@@ -2,9 +2,7 @@
  * An advisor's meeting links on the real server (real SQLite): made, listed while live, revoked
  * by their advisor only, expired by the (injected) clock, and stored as hashes only.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   GUEST_LINK_MAX_MINUTES,
@@ -97,22 +95,23 @@ describe('guest links', () => {
 
   it('stores only the hash of a link token: the token is nowhere in the database files', async () => {
     const link = await makeGuestLink(h, alice);
-    const db = new DatabaseSync(join(h.dataDir, 'advisor.db'), { readOnly: true });
-    const rows = db.prepare('SELECT * FROM guest_links').all();
-    db.close();
+    const rows = await h.sql(
+      'SELECT id, token_hash, advisor_id, created_at, expires_at, revoked_at FROM guest_links',
+    );
     expect(rows).toEqual([
       {
         id: link.id,
         token_hash: hashToken(link.token),
-        advisor_id: h.store.userByUsername('alice')!.id,
+        advisor_id: (await h.store.userByUsername('alice'))!.id,
         created_at: link.createdAt,
         expires_at: link.expiresAt,
         revoked_at: null,
       },
     ]);
-    // Every file of the database (main file, WAL, shared memory), read raw.
-    for (const file of readdirSync(h.dataDir).filter((f) => f.startsWith('advisor.db'))) {
-      expect(readFileSync(join(h.dataDir, file)).includes(link.token)).toBe(false);
-    }
+    // Every file of the database (SQLite's main file, WAL and shared memory; PostgreSQL's
+    // table files and write-ahead log), read raw.
+    const files = await h.database.files();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(readFileSync(file).includes(link.token)).toBe(false);
   });
 });

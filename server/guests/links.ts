@@ -26,12 +26,12 @@ const view = (link: Pick<GuestLinkRecord, 'id' | 'createdAt' | 'expiresAt'>): Gu
 export function createLinkService(store: AccountStore, now: () => number) {
   return {
     /** undefined when the advisor holds MAX_LIVE_LINKS live links already. */
-    create(
+    async create(
       advisorId: string,
       validForMinutes = GUEST_LINK_MAX_MINUTES,
-    ): CreatedGuestLink | undefined {
+    ): Promise<CreatedGuestLink | undefined> {
       const t = now();
-      if (store.liveGuestLinks(advisorId, t).length >= MAX_LIVE_LINKS) return undefined;
+      if ((await store.liveGuestLinks(advisorId, t)).length >= MAX_LIVE_LINKS) return undefined;
       const token = randomBytes(32).toString('base64url');
       const link = {
         id: randomUUID(),
@@ -40,20 +40,24 @@ export function createLinkService(store: AccountStore, now: () => number) {
         createdAt: t,
         expiresAt: t + validForMinutes * 60_000,
       };
-      store.insertGuestLink(link);
+      await store.insertGuestLink(link);
       return { ...view(link), token };
     },
 
-    list: (advisorId: string): GuestLink[] => store.liveGuestLinks(advisorId, now()).map(view),
+    list: async (advisorId: string): Promise<GuestLink[]> =>
+      (await store.liveGuestLinks(advisorId, now())).map(view),
 
-    revoke: (id: string, advisorId: string): boolean => store.revokeGuestLink(id, advisorId, now()),
+    revoke: (id: string, advisorId: string): Promise<boolean> =>
+      store.revokeGuestLink(id, advisorId, now()),
 
     /** The live link behind a token, with its enabled advisor; undefined for every other case. */
-    resolve(token: string): { link: GuestLinkRecord; advisor: UserRecord } | undefined {
+    async resolve(
+      token: string,
+    ): Promise<{ link: GuestLinkRecord; advisor: UserRecord } | undefined> {
       if (!guestLinkTokenSchema.safeParse(token).success) return undefined;
-      const link = store.guestLinkByHash(hashToken(token));
+      const link = await store.guestLinkByHash(hashToken(token));
       if (!link || link.revokedAt !== null || link.expiresAt <= now()) return undefined;
-      const advisor = store.userById(link.advisorId);
+      const advisor = await store.userById(link.advisorId);
       if (!advisor || advisor.disabled) return undefined;
       return { link, advisor };
     },
@@ -62,10 +66,10 @@ export function createLinkService(store: AccountStore, now: () => number) {
      * Whether a guest of this link may still connect: the link not revoked and its advisor
      * enabled. Expiry does not count here: a link that runs out mid-meeting keeps its guests.
      */
-    admits(linkId: string): boolean {
-      const link = store.guestLinkById(linkId);
+    async admits(linkId: string): Promise<boolean> {
+      const link = await store.guestLinkById(linkId);
       if (!link || link.revokedAt !== null) return false;
-      const advisor = store.userById(link.advisorId);
+      const advisor = await store.userById(link.advisorId);
       return advisor !== undefined && !advisor.disabled;
     },
   };

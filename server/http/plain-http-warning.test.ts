@@ -1,15 +1,15 @@
 /**
  * The start-up warning for plain HTTP on an address other machines can reach: the decision on
  * its own (host and TLS in, sentence or nothing out), and the real startNode writing it, or not.
- * Nothing here binds anything but loopback: the 0.0.0.0 start fails on its data folder before it
- * listens, after the warning that comes first.
+ * Nothing here binds anything but loopback: the 0.0.0.0 start fails on its database (no signing
+ * key, and told not to make one) before it listens, after the warning that comes first.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig, type ServerConfig } from '../config.ts';
-import { startNode } from '../node.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
+import { openNodeDatabase, startNode } from '../node.ts';
+import { openDatabase } from '../storage/database.ts';
 import { tempDir } from '../testing/harness.ts';
 import { isLoopbackHost, plainHttpWarning } from './plain-http-warning.ts';
 
@@ -59,7 +59,7 @@ describe('startNode', () => {
 
   it('writes no warning on 127.0.0.1', async () => {
     const lines: string[] = [];
-    const node = await startNode(config, openSqliteStore(config.dataDir), (line) =>
+    const node = await startNode(config, await openNodeDatabase(config), (line) =>
       lines.push(line),
     );
     await node.stop();
@@ -69,16 +69,14 @@ describe('startNode', () => {
 
   it('writes the warning for 0.0.0.0 without TLS, even with --quiet, before anything else', async () => {
     const lines: string[] = [];
-    // A data folder that is a file: the node fails on it before it could listen.
-    const notAFolder = join(dir, 'a-file');
-    writeFileSync(notAFolder, '');
-    const store = openSqliteStore(join(dir, 'store'));
+    // A database without keys, and a node that may not make them: it fails before it listens.
+    const database = await openDatabase({ dataDir: join(dir, 'keyless'), seedKeys: false });
     await expect(
-      startNode({ ...config, host: '0.0.0.0', dataDir: join(notAFolder, 'data') }, store, (line) =>
+      startNode({ ...config, host: '0.0.0.0', requireSharedKeys: true }, database, (line) =>
         lines.push(line),
       ),
-    ).rejects.toThrow(/ENOTDIR/);
-    store.close();
+    ).rejects.toThrow(/holds no token signing key/);
+    await database.close();
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
     expect(line).toMatchObject({ event: 'server.plain-http', host: '0.0.0.0' });

@@ -17,12 +17,12 @@ export function createPresence(deps: {
   const ttl = deps.matesTtlMs ?? 5_000;
   const mates = new Map<string, { ids: string[]; until: number }>();
   // Every call start and end announces its participants: remember mates briefly rather than query each time.
-  const matesOf = (userId: string): string[] => {
+  const matesOf = async (userId: string): Promise<string[]> => {
     const now = Date.now();
     const cached = mates.get(userId);
     if (cached && cached.until > now) return cached.ids;
     if (mates.size > 50_000) mates.clear();
-    const ids = deps.store.circleMateIds(userId);
+    const ids = await deps.store.circleMateIds(userId);
     mates.set(userId, { ids, until: now + ttl });
     return ids;
   };
@@ -37,7 +37,7 @@ export function createPresence(deps: {
       // Guests have no circles: nobody follows their presence, and it is told to nobody.
       if (isGuestId(userId)) return;
       const except = Array.isArray(skip) ? skip : [skip];
-      const to = matesOf(userId).filter((id) => !except.includes(id));
+      const to = (await matesOf(userId)).filter((id) => !except.includes(id));
       deps.delivery.toUser(to, 'presence', {
         userId,
         status: await statusOf(userId),
@@ -50,7 +50,7 @@ export function createPresence(deps: {
      */
     async snapshotFor(userId: string) {
       mates.delete(userId);
-      const ids = matesOf(userId);
+      const ids = await matesOf(userId);
       for (const id of ids) {
         if (mates.get(id)?.ids.includes(userId) === false) mates.delete(id);
       }

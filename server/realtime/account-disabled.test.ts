@@ -1,16 +1,14 @@
 /**
  * Disabling an account ends what it is doing: its live sockets are told why and disconnected
  * (the admin CLI writes the store from outside the server, as IT runs it), and a socket that is
- * still there is refused a renewed token and every new call. Real server, real SQLite.
+ * still there is refused a renewed token and every new call. Real server, real database.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { runAdmin } from '../admin/commands.ts';
 import { createAuditTrail } from '../audit/audit-trail.ts';
-import { openSqliteAuditStore } from '../audit/sqlite-audit-store.ts';
 import { silentLogger } from '../log.ts';
 import { AUDIENCE, ISSUER } from '../auth/tokens.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
 import { fakeSdp, sleep, startHarness, type Client, type Harness } from '../testing/harness.ts';
 import { callIdOf as callId } from '../testing/seed-relay.ts';
 
@@ -19,15 +17,18 @@ afterEach(async () => {
   await h.close();
 });
 
-/** `user disable <username>` through the admin commands, on a store of its own (as the CLI). */
+/** `user disable <username>` through the admin commands, on a connection of its own (as the CLI). */
 async function disable(username: string): Promise<void> {
-  const store = openSqliteStore(h.dataDir);
-  const audit = openSqliteAuditStore(h.dataDir);
+  const { accounts, audit, close } = await h.database.open();
   try {
-    await runAdmin(store, ['user', 'disable', username], {}, createAuditTrail(audit, silentLogger));
+    await runAdmin(
+      accounts,
+      ['user', 'disable', username],
+      {},
+      createAuditTrail(audit, silentLogger),
+    );
   } finally {
-    audit.close();
-    store.close();
+    await close();
   }
 }
 
@@ -131,7 +132,7 @@ describe('a disabled account whose socket is still open', () => {
     const alice = await h.connect('alice');
     // A token signed before the account was disabled, valid for minutes yet.
     const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
+      .setProtectedHeader({ alg: 'HS256', kid: h.signingKeyId })
       .setSubject(alice.userId)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)

@@ -95,7 +95,7 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
           if (claims?.userId !== user.userId) {
             throw new Refusal('invalid-payload', 'That token is not valid for this connection.');
           }
-          if (!accountEnabled(deps.store, user.userId)) {
+          if (!(await accountEnabled(deps.store, user.userId))) {
             // After the refusal's answer has gone out.
             setImmediate(() => {
               endDisabled(socket, log);

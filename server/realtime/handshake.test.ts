@@ -39,12 +39,14 @@ function attempt(
   });
 }
 
+/** A token as the server would sign it, or not: `kid` null leaves the key id out. */
 const sign = (
   claims: { sub?: string; iss?: string; aud?: string; exp?: number | string },
   key: Uint8Array,
   alg = 'HS256',
+  kid: string | null = h.signingKeyId,
 ) => {
-  let jwt = new SignJWT({}).setProtectedHeader({ alg }).setIssuedAt();
+  let jwt = new SignJWT({}).setProtectedHeader({ alg, ...(kid ? { kid } : {}) }).setIssuedAt();
   if (claims.sub) jwt = jwt.setSubject(claims.sub);
   jwt = jwt.setIssuer(claims.iss ?? ISSUER).setAudience(claims.aud ?? AUDIENCE);
   return jwt.setExpirationTime(claims.exp ?? '5m').sign(key);
@@ -92,11 +94,16 @@ describe('socket handshake', () => {
     );
     const otherKey = new Uint8Array(32).fill(7);
     expect(await attempt({ token: await sign({ sub: aliceId }, otherKey) })).toBe('auth-invalid');
+    // The right key, but without its id, or under the id of a key the server does not hold.
+    for (const kid of [null, 'no-such-key']) {
+      const token = await sign({ sub: aliceId }, key, 'HS256', kid);
+      expect(await attempt({ token }), String(kid)).toBe('auth-invalid');
+    }
   });
 
   it('refuses a disabled account at connect', async () => {
     const { accessToken } = await h.login('alice');
-    h.store.setDisabled('alice', true);
+    await h.store.setDisabled('alice', true);
     expect(await attempt({ token: accessToken })).toBe('account-disabled');
   });
 

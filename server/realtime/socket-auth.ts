@@ -51,7 +51,7 @@ async function verify(
   let memberError: unknown;
   try {
     const claims = await deps.tokens.verifyAccess(token);
-    const user = deps.store.userById(claims.userId);
+    const user = await deps.store.userById(claims.userId);
     if (!user || user.disabled) return { refused: AUTH_ERRORS.disabled };
     const { id: userId, displayName } = user;
     return { ok: { role: 'member', userId, displayName, expiresAt: claims.expiresAt } };

@@ -1,33 +1,18 @@
 /**
- * The server's Ed25519 key for recording receipts: made on first start, kept in the data folder
- * as `receipt.key` (PKCS#8 PEM, mode 0600), apart from the JWT secret (signing.key) so that
- * either can be replaced without the other. Its public half is served to verifiers.
+ * The server's Ed25519 key for recording receipts, kept in the database beside the accounts
+ * (server_keys, purpose 'receipt'), apart from the token signing keys so that either can be
+ * replaced without the other. Made with the database's schema (or taken from the receipt.key an
+ * older version left in the data folder), so every node, on every host, signs with the same key.
+ * Its public half is served to verifiers.
  */
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-} from 'node:crypto';
-import {
-  chmodSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import {
   receiptSigningBytes,
   type Receipt,
   type ReceiptKey,
 } from '../../shared/protocol/recording-receipts.ts';
-
-export const RECEIPT_KEY_FILE = 'receipt.key';
+import { receiptKeyId } from '../storage/new-keys.ts';
+import type { AccountStore, ServerKeyRecord } from '../storage/store.ts';
 
 export interface ReceiptSigner {
   /** What GET /api/recordings/receipt-key serves. */
@@ -36,55 +21,26 @@ export interface ReceiptSigner {
   sign(receipt: Receipt): string;
 }
 
-function readPem(file: string): string | undefined {
-  try {
-    const pem = readFileSync(file, 'utf8');
-    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-    return pem;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function makePem(file: string): string {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  // Written whole under another name, then linked into place: link fails if another node made
-  // the key meanwhile (theirs wins), and nobody ever reads a half-written file.
-  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
-  writeFileSync(draft, pem, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(draft, file);
-    return pem;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8');
-    throw error;
-  } finally {
-    unlinkSync(draft);
-  }
-}
-
-export function loadReceiptKey(dataDir: string): ReceiptSigner {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, RECEIPT_KEY_FILE);
-  const pem = readPem(file) ?? makePem(file);
-  let privateKey;
-  try {
-    privateKey = createPrivateKey(pem);
-  } catch {
-    throw new Error(`${file} is not a private key; move it away to make a new one.`);
-  }
-  if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`${file} is not an Ed25519 key; move it away to make a new one.`);
-  }
+export function receiptSigner(key: ServerKeyRecord): ReceiptSigner {
+  const privateKey = createPrivateKey(key.material);
   const der = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   return {
     publicKey: {
       algorithm: 'Ed25519',
-      keyId: createHash('sha256').update(der).digest('hex'),
+      keyId: receiptKeyId(privateKey),
       publicKey: der.toString('base64'),
     },
     sign: (receipt) => sign(null, receiptSigningBytes(receipt), privateKey).toString('base64'),
   };
+}
+
+/** The database's receipt key; rejects with a sentence when there is none. */
+export async function loadReceiptSigner(store: AccountStore): Promise<ReceiptSigner> {
+  const [key] = await store.serverKeys('receipt');
+  if (!key) {
+    throw new Error(
+      'The database holds no recording receipt key, and this node does not make one of its own (every node must sign with the same key). Make it with `npm run admin -- [--database <url> | --data <dir>] keys rotate`.',
+    );
+  }
+  return receiptSigner(key);
 }

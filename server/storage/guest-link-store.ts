@@ -3,20 +3,10 @@
  * (the token itself is told once, when made, and never stored).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { GuestLinkRecord, GuestLinkStore } from './store.ts';
+import { toGuestLink as toLink } from './rows.ts';
+import type { GuestLinkStore, Synchronous } from './store.ts';
 
-type Row = Record<string, unknown>;
-
-const toLink = (row: Row): GuestLinkRecord => ({
-  id: String(row.id),
-  tokenHash: String(row.token_hash),
-  advisorId: String(row.advisor_id),
-  createdAt: Number(row.created_at),
-  expiresAt: Number(row.expires_at),
-  revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-});
-
-export function guestLinkStore(db: DatabaseSync): GuestLinkStore {
+export function guestLinkStore(db: DatabaseSync): Synchronous<GuestLinkStore> {
   const q = {
     insert: db.prepare(
       `INSERT INTO guest_links (id, token_hash, advisor_id, created_at, expires_at)

@@ -69,4 +69,22 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO audit_head (id, seq, hash, anchor_seq, anchor_hash) VALUES (1, 0,
      '0000000000000000000000000000000000000000000000000000000000000000', 0,
      '0000000000000000000000000000000000000000000000000000000000000000');`,
+  // The server's keys (server/storage/new-keys.ts), made in this migration's transaction or taken
+  // from the signing.key and receipt.key files older versions kept beside the database; and each
+  // refresh token's family start, for the absolute session lifetime (older families start at
+  // their oldest token still stored).
+  `CREATE TABLE server_keys (
+     kid TEXT PRIMARY KEY,
+     purpose TEXT NOT NULL CHECK (purpose IN ('access', 'receipt')),
+     material TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX server_keys_purpose ON server_keys(purpose, created_at);
+   ALTER TABLE refresh_tokens ADD COLUMN family_started_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE refresh_tokens SET family_started_at =
+     (SELECT MIN(f.created_at) FROM refresh_tokens f WHERE f.family_id = refresh_tokens.family_id);
+   CREATE INDEX refresh_tokens_expiry ON refresh_tokens(expires_at);`,
 ];
+
+/** The migration (index) that makes server_keys: the first keys are made in its transaction. */
+export const KEYS_MIGRATION = 3;

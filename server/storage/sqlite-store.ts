@@ -1,53 +1,54 @@
+/**
+ * The account store in SQLite: `advisor.db` in the data folder (WAL, one writer at a time), the
+ * zero-set-up default. Synchronous inside (node:sqlite), async outside (asAsync), like the
+ * PostgreSQL store.
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { guestLinkStore } from './guest-link-store.ts';
-import { MIGRATIONS } from './migrations.ts';
+import {
+  CIRCLE_COLUMNS,
+  EXISTS,
+  NOT_FOUND,
+  groupCircles,
+  toPublic,
+  toUser,
+  type Row,
+} from './rows.ts';
+import { migrateSqlite, type MigrateOptions } from './sqlite-migrate.ts';
+import { sqliteTokenStore } from './sqlite-tokens.ts';
 import {
   StoreError,
+  asAsync,
   type AccountStore,
-  type CircleRecord,
-  type PublicUser,
-  type RefreshTokenRecord,
+  type Synchronous,
   type UserRecord,
 } from './store.ts';
 
-type Row = Record<string, unknown>;
+export const SQLITE_FILE = 'advisor.db';
 
-const toUser = (row: Row): UserRecord => ({
-  id: String(row.id),
-  username: String(row.username),
-  displayName: String(row.display_name),
-  passwordHash: String(row.password_hash),
-  disabled: row.disabled === 1,
-});
-const toPublic = ({ passwordHash: _, ...user }: UserRecord): PublicUser => user;
+/** SQLite's words for a UNIQUE or PRIMARY KEY constraint that refused a row. */
+export const isSqliteUniqueViolation = (error: unknown): boolean =>
+  error instanceof Error && /UNIQUE constraint failed/.test(error.message);
 
-function migrate(db: DatabaseSync): void {
-  const { user_version: version } = db.prepare('PRAGMA user_version').get() as {
-    user_version: number;
-  };
-  for (let i = version; i < MIGRATIONS.length; i++) {
-    db.exec('BEGIN');
-    try {
-      db.exec(MIGRATIONS[i] ?? '');
-      db.exec(`PRAGMA user_version = ${i + 1}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  }
+/** Opens the data folder's database, connected and migrated (without closing anything else). */
+export function openSqliteDatabase(
+  dataDir: string,
+  options: MigrateOptions = { seedKeys: true },
+): DatabaseSync {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new DatabaseSync(join(dataDir, SQLITE_FILE));
+  // The wait first: a process opening the file while another sets it up waits its turn.
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
+  migrateSqlite(db, dataDir, options);
+  return db;
 }
 
 /** Opens (and creates or migrates) `advisor.db` in the data folder. */
-export function openSqliteStore(dataDir: string): AccountStore {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new DatabaseSync(join(dataDir, 'advisor.db'));
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-  migrate(db);
-  return createSqliteStore(db);
+export function openSqliteStore(dataDir: string, options?: MigrateOptions): AccountStore {
+  return createSqliteStore(openSqliteDatabase(dataDir, options));
 }
 
 function createSqliteStore(db: DatabaseSync): AccountStore {
@@ -58,10 +59,6 @@ function createSqliteStore(db: DatabaseSync): AccountStore {
       'INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
     circleByName: db.prepare('SELECT id, name FROM circles WHERE name = ?'),
-    members: db.prepare(
-      `SELECT u.* FROM circle_members m JOIN users u ON u.id = m.user_id
-       WHERE m.circle_id = ? ORDER BY u.display_name`,
-    ),
     mates: db.prepare(
       `SELECT DISTINCT other.user_id AS id FROM circle_members mine
        JOIN circle_members other ON other.circle_id = mine.circle_id
@@ -72,32 +69,51 @@ function createSqliteStore(db: DatabaseSync): AccountStore {
       `SELECT 1 FROM circle_members a JOIN circle_members b ON a.circle_id = b.circle_id
        WHERE a.user_id = ? AND b.user_id = ? LIMIT 1`,
     ),
+    inactive: db.prepare(
+      `SELECT j.value AS id FROM json_each(?) j
+       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = j.value AND u.disabled = 0)`,
+    ),
+    allCircles: db.prepare(
+      `SELECT ${CIRCLE_COLUMNS} FROM circles c
+       LEFT JOIN circle_members m ON m.circle_id = c.id LEFT JOIN users u ON u.id = m.user_id
+       ORDER BY c.name, c.id, u.display_name, u.username`,
+    ),
+    circlesOf: db.prepare(
+      `SELECT ${CIRCLE_COLUMNS} FROM circle_members mine
+       JOIN circles c ON c.id = mine.circle_id
+       JOIN circle_members m ON m.circle_id = c.id JOIN users u ON u.id = m.user_id
+       WHERE mine.user_id = ? ORDER BY c.name, c.id, u.display_name, u.username`,
+    ),
   };
 
   const requireUser = (username: string): UserRecord => {
     const row = q.userByName.get(username);
-    if (!row) throw new StoreError('not-found', `No user named "${username}".`);
+    if (!row) throw new StoreError('not-found', NOT_FOUND.user(username));
     return toUser(row);
   };
   const requireCircle = (name: string): { id: string } => {
     const row = q.circleByName.get(name);
-    if (!row) throw new StoreError('not-found', `No circle named "${name}".`);
+    if (!row) throw new StoreError('not-found', NOT_FOUND.circle(name));
     return { id: String(row.id) };
   };
-  const withMembers = (row: Row): CircleRecord => ({
-    id: String(row.id),
-    name: String(row.name),
-    members: q.members.all(String(row.id)).map((m) => toPublic(toUser(m))),
-  });
+  /** Runs an insert; a name taken already (even by a racing process) is the store's own error. */
+  const inserting = <T>(message: string, work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (isSqliteUniqueViolation(error)) throw new StoreError('exists', message);
+      throw error;
+    }
+  };
 
-  return {
+  const sync: Synchronous<AccountStore> = {
     ...guestLinkStore(db),
+    ...sqliteTokenStore(db),
     createUser({ username, displayName, passwordHash }) {
-      if (q.userByName.get(username)) {
-        throw new StoreError('exists', `A user named "${username}" exists already.`);
-      }
       const id = randomUUID();
-      q.insertUser.run(id, username, displayName, passwordHash, Date.now());
+      inserting(EXISTS.user(username), () =>
+        q.insertUser.run(id, username, displayName, passwordHash, Date.now()),
+      );
       return { id, username, displayName, disabled: false };
     },
     userByUsername(username) {
@@ -112,9 +128,19 @@ function createSqliteStore(db: DatabaseSync): AccountStore {
       const user = requireUser(username);
       db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
     },
+    replacePasswordHash(userId, expected, fresh) {
+      const result = db
+        .prepare('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?')
+        .run(fresh, userId, expected);
+      return result.changes === 1;
+    },
     setDisabled(username, disabled) {
       const user = requireUser(username);
       db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, user.id);
+    },
+    inactiveUserIds(ids) {
+      if (ids.length === 0) return [];
+      return q.inactive.all(JSON.stringify(ids)).map((row) => String(row.id));
     },
     countUsers() {
       return Number((db.prepare('SELECT COUNT(*) AS n FROM users').get() as Row).n);
@@ -127,26 +153,22 @@ function createSqliteStore(db: DatabaseSync): AccountStore {
     },
 
     createCircle(name) {
-      if (q.circleByName.get(name)) {
-        throw new StoreError('exists', `A circle named "${name}" exists already.`);
-      }
       const id = randomUUID();
-      db.prepare('INSERT INTO circles (id, name, created_at) VALUES (?, ?, ?)').run(
-        id,
-        name,
-        Date.now(),
+      inserting(EXISTS.circle(name), () =>
+        db
+          .prepare('INSERT INTO circles (id, name, created_at) VALUES (?, ?, ?)')
+          .run(id, name, Date.now()),
       );
       return { id, name };
     },
     addMember(circleName, username) {
       const circle = requireCircle(circleName);
       const user = requireUser(username);
-      const result = db
-        .prepare('INSERT OR IGNORE INTO circle_members (circle_id, user_id) VALUES (?, ?)')
-        .run(circle.id, user.id);
-      if (result.changes === 0) {
-        throw new StoreError('exists', `"${username}" is in "${circleName}" already.`);
-      }
+      inserting(EXISTS.member(username, circleName), () =>
+        db
+          .prepare('INSERT INTO circle_members (circle_id, user_id) VALUES (?, ?)')
+          .run(circle.id, user.id),
+      );
     },
     removeMember(circleName, username) {
       const circle = requireCircle(circleName);
@@ -155,68 +177,20 @@ function createSqliteStore(db: DatabaseSync): AccountStore {
         .prepare('DELETE FROM circle_members WHERE circle_id = ? AND user_id = ?')
         .run(circle.id, user.id);
       if (result.changes === 0) {
-        throw new StoreError('not-found', `"${username}" is not in "${circleName}".`);
+        throw new StoreError('not-found', NOT_FOUND.member(username, circleName));
       }
     },
-    listCircles() {
-      return db.prepare('SELECT id, name FROM circles ORDER BY name').all().map(withMembers);
-    },
-    circlesOf(userId) {
-      return db
-        .prepare(
-          `SELECT c.id, c.name FROM circles c JOIN circle_members m ON m.circle_id = c.id
-           WHERE m.user_id = ? ORDER BY c.name`,
-        )
-        .all(userId)
-        .map(withMembers);
-    },
+    listCircles: () => groupCircles(q.allCircles.all()),
+    circlesOf: (userId) => groupCircles(q.circlesOf.all(userId)),
     circleMateIds(userId) {
       return q.mates.all(userId).map((row) => String(row.id));
     },
     shareCircle(a, b) {
       return q.share.get(a, b) !== undefined;
     },
-
-    insertRefreshToken({ tokenHash, familyId, userId, expiresAt }) {
-      db.prepare(
-        `INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?)`,
-      ).run(tokenHash, familyId, userId, Date.now(), expiresAt);
-    },
-    refreshToken(tokenHash) {
-      const row = db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash);
-      if (!row) return undefined;
-      const record: RefreshTokenRecord = {
-        tokenHash: String(row.token_hash),
-        familyId: String(row.family_id),
-        userId: String(row.user_id),
-        expiresAt: Number(row.expires_at),
-        usedAt: row.used_at === null ? null : Number(row.used_at),
-        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-      };
-      return record;
-    },
-    useRefreshToken(tokenHash, at) {
-      const result = db
-        .prepare(
-          `UPDATE refresh_tokens SET used_at = ?
-           WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL`,
-        )
-        .run(at, tokenHash);
-      return result.changes === 1;
-    },
-    revokeFamily(familyId, at) {
-      db.prepare(
-        'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
-      ).run(at, familyId);
-    },
-    revokeUserTokens(userId, at) {
-      db.prepare(
-        'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
-      ).run(at, userId);
-    },
     close() {
       db.close();
     },
   };
+  return asAsync<AccountStore>(sync);
 }

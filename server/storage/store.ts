@@ -1,6 +1,8 @@
 /**
- * What the server keeps: accounts, circles, refresh tokens and guest links. An interface, so that a shared
- * database can stand in for the embedded SQLite file when several nodes run.
+ * What the server keeps: accounts, circles, refresh tokens, guest links and the server's own keys.
+ * One async interface, two implementations: SQLite in the data folder (sqlite-store.ts, the
+ * zero-set-up default) and PostgreSQL (pg-store.ts, `--database postgres://…`, shared by nodes on
+ * several machines). Callers never know which one they hold.
  */
 export interface UserRecord {
   id: string;
@@ -21,6 +23,8 @@ export interface RefreshTokenRecord {
   tokenHash: string;
   familyId: string;
   userId: string;
+  /** When the family's first token was issued (the sign-in): its absolute lifetime counts from here. */
+  familyStartedAt: number;
   expiresAt: number;
   usedAt: number | null;
   revokedAt: number | null;
@@ -38,13 +42,32 @@ export interface GuestLinkRecord {
 }
 
 export interface GuestLinkStore {
-  insertGuestLink(link: Omit<GuestLinkRecord, 'revokedAt'>): void;
-  guestLinkByHash(tokenHash: string): GuestLinkRecord | undefined;
-  guestLinkById(id: string): GuestLinkRecord | undefined;
+  insertGuestLink(link: Omit<GuestLinkRecord, 'revokedAt'>): Promise<void>;
+  guestLinkByHash(tokenHash: string): Promise<GuestLinkRecord | undefined>;
+  guestLinkById(id: string): Promise<GuestLinkRecord | undefined>;
   /** The advisor's links neither expired (at `now`) nor revoked, oldest first. */
-  liveGuestLinks(advisorId: string, now: number): GuestLinkRecord[];
+  liveGuestLinks(advisorId: string, now: number): Promise<GuestLinkRecord[]>;
   /** False when the link is not this advisor's, unknown, or revoked already. */
-  revokeGuestLink(id: string, advisorId: string, at: number): boolean;
+  revokeGuestLink(id: string, advisorId: string, at: number): Promise<boolean>;
+}
+
+/** `access`: the HS256 secret of access and guest tokens; `receipt`: the Ed25519 receipt key. */
+export type KeyPurpose = 'access' | 'receipt';
+
+export interface ServerKeyRecord {
+  /** The key id: `kid` in the JWT header, `serverKeyId` in a receipt. */
+  kid: string;
+  purpose: KeyPurpose;
+  /** base64url bytes (access) or PKCS#8 PEM (receipt). Secret: never logged. */
+  material: string;
+  createdAt: number;
+}
+
+export interface KeyStore {
+  /** The keys of one purpose, newest (the current one) first. */
+  serverKeys(purpose: KeyPurpose): Promise<ServerKeyRecord[]>;
+  addServerKey(key: ServerKeyRecord): Promise<void>;
+  deleteServerKey(kid: string): Promise<void>;
 }
 
 export class StoreError extends Error {
@@ -55,30 +78,72 @@ export class StoreError extends Error {
   }
 }
 
-export interface AccountStore extends GuestLinkStore {
-  createUser(user: { username: string; displayName: string; passwordHash: string }): PublicUser;
-  userByUsername(username: string): UserRecord | undefined;
-  userById(id: string): UserRecord | undefined;
-  setPasswordHash(username: string, passwordHash: string): void;
-  setDisabled(username: string, disabled: boolean): void;
-  countUsers(): number;
-  listUsers(): PublicUser[];
+export interface AccountStore extends GuestLinkStore, KeyStore {
+  createUser(user: {
+    username: string;
+    displayName: string;
+    passwordHash: string;
+  }): Promise<PublicUser>;
+  userByUsername(username: string): Promise<UserRecord | undefined>;
+  userById(id: string): Promise<UserRecord | undefined>;
+  setPasswordHash(username: string, passwordHash: string): Promise<void>;
+  /** Sets the hash only while it is still `expected` (a rehash never undoes an admin's change). */
+  replacePasswordHash(userId: string, expected: string, fresh: string): Promise<boolean>;
+  setDisabled(username: string, disabled: boolean): Promise<void>;
+  /** Of these user ids, the ones whose account is disabled or gone (one query, however many). */
+  inactiveUserIds(ids: string[]): Promise<string[]>;
+  countUsers(): Promise<number>;
+  listUsers(): Promise<PublicUser[]>;
 
-  createCircle(name: string): { id: string; name: string };
-  addMember(circleName: string, username: string): void;
-  removeMember(circleName: string, username: string): void;
-  listCircles(): CircleRecord[];
-  circlesOf(userId: string): CircleRecord[];
+  createCircle(name: string): Promise<{ id: string; name: string }>;
+  addMember(circleName: string, username: string): Promise<void>;
+  removeMember(circleName: string, username: string): Promise<void>;
+  listCircles(): Promise<CircleRecord[]>;
+  /** The user's circles with their members, in one query. */
+  circlesOf(userId: string): Promise<CircleRecord[]>;
   /** Ids of every enabled user who shares at least one circle with this one (not itself). */
-  circleMateIds(userId: string): string[];
-  shareCircle(a: string, b: string): boolean;
+  circleMateIds(userId: string): Promise<string[]>;
+  shareCircle(a: string, b: string): Promise<boolean>;
 
-  insertRefreshToken(token: Omit<RefreshTokenRecord, 'usedAt' | 'revokedAt'>): void;
-  refreshToken(tokenHash: string): RefreshTokenRecord | undefined;
-  /** Marks a token used; false when it was used or revoked already (so only one caller wins). */
-  useRefreshToken(tokenHash: string, at: number): boolean;
-  revokeFamily(familyId: string, at: number): void;
-  revokeUserTokens(userId: string, at: number): void;
+  /** A new family's first token, at sign-in. */
+  insertRefreshToken(token: Omit<RefreshTokenRecord, 'usedAt' | 'revokedAt'>): Promise<void>;
+  refreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * One transaction: marks the token used and stores its successor in the same family. False
+   * (and nothing changed) when it was used, revoked or expired at `at` already, so of two
+   * presenting it at once only one wins.
+   */
+  rotateRefreshToken(
+    tokenHash: string,
+    at: number,
+    next: { tokenHash: string; expiresAt: number },
+  ): Promise<boolean>;
+  revokeFamily(familyId: string, at: number): Promise<void>;
+  revokeUserTokens(userId: string, at: number): Promise<void>;
+  /** Deletes the refresh tokens expired at `now`; resolves with how many. */
+  pruneRefreshTokens(now: number): Promise<number>;
 
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** The same methods, synchronous: what the SQLite implementation writes before asAsync wraps it. */
+export type Synchronous<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+};
+
+/**
+ * Wraps synchronous methods so each returns a promise. The work runs at the call itself, before
+ * the promise is handed back, and a throw becomes a rejection.
+ */
+export function asAsync<T>(sync: Synchronous<T>): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(
+    sync as Record<string, (...a: unknown[]) => unknown>,
+  )) {
+    wrapped[name] = (...args: unknown[]) =>
+      new Promise((resolve) => {
+        resolve(method(...args));
+      });
+  }
+  return wrapped as T;
 }

@@ -15,15 +15,25 @@ export type ClusterNode = ServerProcess;
 
 export function startClusterNode(options: {
   dataDir: string;
-  redisUrl: string;
+  /** One Redis; or `sentinel`, a Sentinel set-up's (server/testing/redis-sentinel.ts). */
+  redisUrl?: string;
+  sentinel?: { sentinels: string; masterName: string; password: string };
   port?: number;
   timings: Record<string, number>;
+  /** More environment, e.g. RR_TEST_STALL_TIMERS (cluster-node.ts). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<ClusterNode> {
   const args = ['--port', String(options.port ?? 0), '--data', options.dataDir, '--quiet'];
-  // The URL through the environment, the way a real deployment would pass a password.
+  const { sentinel } = options;
+  if (sentinel) {
+    args.push('--redis-sentinel', sentinel.sentinels, '--redis-master-name', sentinel.masterName);
+  }
+  // The URL and password through the environment, the way a real deployment would pass them.
   return startServerProcess(ENTRY, args, {
-    RR_REDIS_URL: options.redisUrl,
+    ...(options.redisUrl ? { RR_REDIS_URL: options.redisUrl } : {}),
+    ...(sentinel ? { RR_REDIS_PASSWORD: sentinel.password } : {}),
     RR_TEST_TIMINGS: JSON.stringify(options.timings),
+    ...options.env,
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * Test harness: a real server on a random loopback port over a real SQLite file in a temp dir,
- * and real socket.io-client connections signed in through the real REST API.
+ * Test harness: a real server on a random loopback port over a real database (a SQLite file in
+ * a temp dir, or with RR_TEST_DATABASE=postgres a fresh schema in a real PostgreSQL: see
+ * test-database.ts), and real socket.io-client connections signed in through the real REST API.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +11,13 @@ import type { TokenPair } from '../../shared/protocol/rest.ts';
 import type { Ack, ServerEventName } from '../../shared/protocol/signaling.ts';
 import { createServer, type RunningServer, type ServerDeps } from '../app.ts';
 import { createAuditTrail, type AuditTrail } from '../audit/audit-trail.ts';
-import { openSqliteAuditStore } from '../audit/sqlite-audit-store.ts';
-import { loadSigningKey } from '../auth/signing-key.ts';
+import { loadTokenKeys } from '../auth/signing-key.ts';
 import { hashPassword, type ScryptCost } from '../auth/passwords.ts';
 import { parseServerConfig, type ServerConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
-import { loadReceiptKey } from '../recordings/receipt-key.ts';
-import { openSqliteStore } from '../storage/sqlite-store.ts';
+import { loadReceiptSigner } from '../recordings/receipt-key.ts';
 import type { AccountStore } from '../storage/store.ts';
+import { createTestDatabase, type SqlRow, type TestDatabase } from './test-database.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -33,10 +33,16 @@ export interface Harness {
   dataDir: string;
   store: AccountStore;
   server: RunningServer;
+  /** The current token signing key and its id (`kid`), for tests that forge tokens. */
   signingKey: Uint8Array;
+  signingKeyId: string;
   config: ServerConfig;
-  /** The server's audit trail (its own SQLite connection to the same file). */
+  /** The server's audit trail (in the same database). */
   audit: AuditTrail;
+  /** The database itself: its kind, its `--data`/`--database` arguments, SQL by hand. */
+  database: TestDatabase;
+  /** One statement on the database by hand (`?` placeholders): looking, or tampering. */
+  sql(statement: string, ...params: (string | number | null)[]): Promise<SqlRow[]>;
   /** Adds a user with PASSWORD, optionally into circles (made on first use). */
   addUser(username: string, circles?: string[]): Promise<string>;
   login(username: string, password?: string): Promise<TokenPair>;
@@ -87,21 +93,23 @@ export async function startHarness(
     handshakesPerSecond: 10_000,
     ...overrides,
   };
-  const store = openSqliteStore(dataDir);
-  const signingKey = loadSigningKey(dataDir);
-  const auditStore = openSqliteAuditStore(dataDir);
+  const database = await createTestDatabase(dataDir);
+  const opened = await database.open();
+  const store = opened.accounts;
+  const keys = await loadTokenKeys({ store });
   const deps = {
     passwordCost: TEST_PASSWORD_COST,
-    audit: createAuditTrail(auditStore, silentLogger),
-    receiptSigner: loadReceiptKey(dataDir),
+    audit: createAuditTrail(opened.audit, silentLogger),
+    receiptSigner: await loadReceiptSigner(store),
     ...extraDeps,
   };
-  let server = createServer({ config, store, signingKey, log: silentLogger, ...deps });
+  let server = createServer({ config, store, keys, log: silentLogger, ...deps });
   const url = await server.listen();
   let running = true;
   const port = Number(new URL(url).port);
   const clients: Socket[] = [];
-  const circlesMade = new Set<string>();
+  // Each circle made once, however many users are added to it at the same time.
+  const circlesMade = new Map<string, Promise<unknown>>();
 
   const request = async (method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${url}${path}`, {
@@ -125,21 +133,26 @@ export async function startHarness(
     get server() {
       return server;
     },
-    signingKey,
+    signingKey: keys.current().secret,
+    signingKeyId: keys.current().kid,
     config,
     audit: deps.audit,
+    database,
+    sql: (statement, ...params) => database.sql(statement, ...params),
     async addUser(username, circles = []) {
-      const user = store.createUser({
+      const user = await store.createUser({
         username,
         displayName: `${username[0]?.toUpperCase() ?? ''}${username.slice(1)} Tester`,
         passwordHash: await hashPassword(PASSWORD, deps.passwordCost),
       });
       for (const circle of circles) {
-        if (!circlesMade.has(circle)) {
-          store.createCircle(circle);
-          circlesMade.add(circle);
+        let made = circlesMade.get(circle);
+        if (!made) {
+          made = store.createCircle(circle);
+          circlesMade.set(circle, made);
         }
-        store.addMember(circle, username);
+        await made;
+        await store.addMember(circle, username);
       }
       return user.id;
     },
@@ -150,7 +163,14 @@ export async function startHarness(
     },
     async connect(username) {
       const tokens = await harness.login(username);
-      return harness.connectWith(tokens.accessToken, tokens);
+      const client = await harness.connectWith(tokens.accessToken, tokens);
+      // The server has done the arrival's work (counted the socket, told the mates' caches of a
+      // newcomer) once it sends the snapshot: a database query or two away, not at 'connect'.
+      // Waited for without taking it from the client's inbox: tests read it with next().
+      if (client.received('presence-snapshot').length === 0) {
+        await new Promise((resolve) => client.socket.once('presence-snapshot', resolve));
+      }
+      return client;
     },
     async connectWith(token, tokens) {
       const socket = io(url, {
@@ -185,7 +205,7 @@ export async function startHarness(
       server = createServer({
         config: { ...config, port },
         store,
-        signingKey,
+        keys,
         log: silentLogger,
         ...deps,
       });
@@ -195,8 +215,8 @@ export async function startHarness(
     async close() {
       for (const socket of clients) socket.disconnect();
       if (running) await server.close();
-      auditStore.close();
-      store.close();
+      keys.stop();
+      await opened.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

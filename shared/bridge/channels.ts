@@ -27,6 +27,7 @@ export const CHANNELS = [
   'recording:stop',
   'recording:reveal',
   'recordings:verify',
+  'recordings:export',
   'recordings:folder-status',
   'guests:create-link',
   'guests:list-links',

@@ -14,6 +14,15 @@ import {
 } from '../protocol/rest.ts';
 import { clientEvents, serverEvents, type Ack } from '../protocol/signaling.ts';
 import type { BridgeEvent, Channel } from './channels.ts';
+import {
+  archiveExportSchema,
+  MAX_RECORDING_CHUNK,
+  recordingIdSchema,
+  recordingsFolderStatusSchema,
+  recordingStartSchema,
+  recordingSummarySchema,
+  recordingVerificationSchema,
+} from './recording-schemas.ts';
 
 // ---- session -------------------------------------------------------------------------------
 /** An http(s) address with no user name or password in it (those would end up in logs). */
@@ -139,44 +148,8 @@ export const screenPermissionSchema = z.enum([
   'unknown',
 ]);
 
-// ---- recording -----------------------------------------------------------------------------
-export const recordingIdSchema = z
-  .string()
-  .regex(/^rec_[A-Za-z0-9_-]{8,64}$/, 'not a recording id');
-export const recordingStartSchema = z.object({
-  callId: callIdSchema,
-  participants: z
-    .array(z.object({ id: userIdSchema, displayName: z.string().max(LIMITS.displayNameChars) }))
-    .min(1)
-    .max(16),
-  mimeType: z.string().max(100),
-});
-export const recordingSummarySchema = z.object({
-  recordingId: recordingIdSchema,
-  fileName: z.string(),
-  folder: z.string(),
-  bytes: z.number().int().min(0),
-  durationMs: z.number().int().min(0),
-  sha256: z.string(),
-});
-export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
-/** At most this many bytes in one append (MediaRecorder's 1 s chunks are far smaller). */
-export const MAX_RECORDING_CHUNK = 8 * 1024 * 1024;
-/** What the verifier says of a recording (main/recording/verify.ts), with the reason. */
-export const recordingVerificationSchema = z.object({
-  verdict: z.enum(['valid', 'altered', 'truncated', 'unsigned', 'not-known-to-server']),
-  status: z.enum(['recording', 'complete', 'interrupted', 'failed', 'recovered']).nullable(),
-  reason: z.string(),
-  /** The key that signed the manifest (what `npm run verify-recording -- --key` takes). */
-  keyId: z.string().nullable(),
-});
-export type RecordingVerification = z.infer<typeof recordingVerificationSchema>;
-/** Whether a cloud service copies the recordings folder off the computer, and what to say. */
-export const recordingsFolderStatusSchema = z.object({
-  provider: z.string().nullable(),
-  message: z.string().nullable(),
-  refused: z.boolean(),
-});
+// ---- recording (recording-schemas.ts) ------------------------------------------------------
+export * from './recording-schemas.ts';
 
 // ---- guests --------------------------------------------------------------------------------
 /**
@@ -274,6 +247,11 @@ export const contract = {
   'recordings:verify': {
     args: z.tuple([recordingIdSchema]),
     result: recordingVerificationSchema,
+  },
+  /** Main asks where (the OS folder picker) and writes the package; null when the advisor cancels. */
+  'recordings:export': {
+    args: z.tuple([recordingIdSchema]),
+    result: archiveExportSchema.nullable(),
   },
   'recordings:folder-status': { args: none, result: recordingsFolderStatusSchema },
   'guests:create-link': { args: none, result: createdLinkSchema },

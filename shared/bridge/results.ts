@@ -14,6 +14,8 @@ export type BridgeErrorCode =
   | 'managed-by-policy'
   | 'recording-disabled'
   | 'no-such-recording'
+  /** The recording is not what was recorded (or not finished): it is not exported. */
+  | 'recording-not-intact'
   | 'disk-full'
   | 'not-writable'
   | 'cloud-synced-folder'
