@@ -1,336 +1,226 @@
 /**
- * `npm run bench:signaling`: our signaling server against a bare Socket.io relay, same run, and
- * one node against two nodes sharing a real redis-server (every message crosses nodes: each
- * pair's caller on one node, callee on the other). Prints messages/s at rising load, p50/p99
- * relay latency at half of our peak, RSS per idle authenticated socket, and the ratios.
- * Numbers, not pass/fail.
+ * `npm run bench:signaling`: numbers, not pass/fail, all from the same run:
+ * - our signaling server (one node, SQLite) against a bare Socket.io relay: messages/s at rising
+ *   load, p50/p99 relay latency at half of our peak, server CPU per message;
+ * - the same load through two nodes sharing one redis-server and one SQLite data folder, and
+ *   through two nodes as on two machines (separate data folders, one PostgreSQL database, one
+ *   redis-server); every message crosses nodes (each pair's caller on one, callee on the other);
+ * - sign-ins per second (right passwords, distinct users, parallel clients) on one node and on
+ *   the two PostgreSQL nodes, with the server CPU per sign-in (scrypt N=2^17: CPU-bound);
+ * - RSS per idle authenticated socket: all on one node, then spread over the two PostgreSQL nodes;
+ * - a burst of wrong passwords at one account from many addresses (X-Forwarded-For, the nodes
+ *   trusting 127.0.0.1 as their proxy), on one node and on the two: how many were checked (401)
+ *   and refused (429), against the configured limits.
+ * Exits 1 only when something never worked (no message relayed, no sign-in accepted…).
+ *
+ * Sizes (environment; the defaults are the full run, an estimated 4-5 minutes on 2 quiet cores):
+ *   BENCH_IDLE_SOCKETS=10000    idle sockets on one node, and again across the two PostgreSQL nodes
+ *   BENCH_LEVELS=5,20,50,100    pairs at each load level     BENCH_LEVEL_MS=4000   time per level
+ *   BENCH_HALF_PAIRS=50         pairs carrying the load at half of the one-node peak
+ *   BENCH_SIGNIN_CLIENTS=16     parallel sign-in clients      BENCH_SIGNIN_MS=15000 time per run
+ *   BENCH_GUESSES=1000          wrong passwords at once       BENCH_GUESS_ADDRESSES=50 from as many addresses
+ * A smoke run: BENCH_IDLE_SOCKETS=200 BENCH_LEVELS=2,5 BENCH_LEVEL_MS=1000 BENCH_HALF_PAIRS=5
+ *   BENCH_SIGNIN_CLIENTS=2 BENCH_SIGNIN_MS=2000 BENCH_GUESSES=300 BENCH_GUESS_ADDRESSES=15
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import { SIGN_IN_LIMITS } from '../server/auth/sign-in-limits.ts';
 import { startRedis } from '../server/testing/redis-process.ts';
+import { SIZES } from './support/bench-env.ts';
+import { startBenchPostgres } from './support/bench-postgres.ts';
 import { startChild, type Child } from './support/child.ts';
+import { idleSockets, idleSocketsAcross } from './support/idle-sockets.ts';
+import { expectWorked, reportNeverWorked } from './support/never-worked.ts';
+import { seedPostgresPairs } from './support/seed-postgres.ts';
 import { seedPairs, type SeededPair } from './support/seed.ts';
-import { fixed, mib, percentile } from './support/stats.ts';
+import { guessOneAccount, signInRate, type GuessRun, type SignInRun } from './support/sign-ins.ts';
+import {
+  MESSAGES_PER_CYCLE,
+  atRate,
+  measure,
+  single,
+  type Target,
+} from './support/signaling-load.ts';
+import {
+  guessLines,
+  printSummary,
+  signInLine,
+  type Measured,
+} from './support/signaling-summary.ts';
+import { fixed } from './support/stats.ts';
 
-const LEVELS = [5, 20, 50, 100];
-const LEVEL_MS = 4_000;
-const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000);
-const SDP = `v=0\r\n${'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n'.repeat(70)}`; // ~4 KB
-const CANDIDATE = {
-  candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
-  sdpMid: '0',
-  sdpMLineIndex: 0,
+const folders: string[] = [];
+const folder = (prefix: string) => {
+  const made = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(made);
+  return made;
 };
-const CANDIDATES_EACH_WAY = 4;
-const MESSAGES_PER_CYCLE = 3 + 2 * CANDIDATES_EACH_WAY; // offer, answer, candidates, end-call
 
-type Kind = 'ours' | 'bare';
-/** Where a load runs: the caller side connects to `a`, the callee side to `b`. */
-interface Target {
-  kind: Kind;
-  label: string;
-  a: string;
-  b: string;
-  /** CPU seconds of the server processes (not Redis) so far. */
-  cpuSeconds(): number;
-}
-const single = (kind: Kind, child: Child, label: string): Target => ({
-  kind,
-  label,
-  a: child.url,
-  b: child.url,
-  cpuSeconds: () => child.cpuSeconds(),
-});
-interface Load {
-  messages: number;
-  seconds: number;
-  latencies: number[];
-  errors: number;
+// Every bench client comes from 127.0.0.1: lift the per-address caps meant for the internet,
+// and let 127.0.0.1 name the client in X-Forwarded-For, as a reverse proxy would.
+const LOOPBACK_CLIENTS = ['--max-sockets-per-address', '1000000', '--handshake-rate', '1000000'];
+const NODE_ARGS = [
+  ...['--port', '0', '--quiet', '--socket-rate', '100000', '--trust-proxy', '127.0.0.1'],
+  ...LOOPBACK_CLIENTS,
+];
+
+const users = (pairs: SeededPair[]) => pairs.flatMap((p) => [p.a, p.b]).slice(0, SIZES.idleSockets);
+
+async function measured(target: Target, pairs: SeededPair[], halfRate: number) {
+  const { peak, cpuPerMessage } = await measure(target, pairs);
+  return { peak, cpuPerMessage, half: await atRate(target, pairs, halfRate) };
 }
 
-function connect(kind: Kind, url: string, user: { id: string; token: string }): Promise<Socket> {
-  const socket = io(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    ...(kind === 'ours' ? { auth: { token: user.token } } : { query: { id: user.id } }),
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => {
-      resolve(socket);
-    });
-    socket.once('connect_error', reject);
-  });
+/** Right-password sign-ins on `nodes` (users `a` of each pair), printed and returned. */
+async function signIns(label: string, nodes: Child[], pairs: SeededPair[]): Promise<SignInRun> {
+  const run = await signInRate(
+    nodes.map((node) => node.url),
+    pairs.map((p) => p.a.username),
+    {
+      clients: SIZES.signInClients,
+      ms: SIZES.signInMs,
+      cpuSeconds: () => nodes.reduce((sum, node) => sum + node.cpuSeconds(), 0),
+    },
+  );
+  console.log(signInLine(label, run));
+  expectWorked(run.signIns > 0, `${label}: no sign-in was accepted.`);
+  return run;
 }
 
-async function connectAll<T>(
-  items: T[],
-  make: (item: T) => Promise<Socket>,
-  concurrency = 100,
-): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  for (let i = 0; i < items.length; i += concurrency) {
-    sockets.push(...(await Promise.all(items.slice(i, i + concurrency).map(make))));
-  }
-  return sockets;
+/** The guessing burst at the first pair's `b` (a user the sign-in runs never use). */
+async function guesses(label: string, nodes: Child[], pairs: SeededPair[]): Promise<GuessRun> {
+  const run = await guessOneAccount(
+    nodes.map((node) => node.url),
+    pairs[0]?.b.username ?? '',
+    { attempts: SIZES.guesses, addresses: SIZES.guessAddresses },
+  );
+  for (const line of guessLines(label, run)) console.log(line);
+  expectWorked(run.checked > 0, `${label}: no wrong password was ever checked (all refused?).`);
+  const refused = run.refusedByPair + run.refusedByAccount;
+  const { account } = SIGN_IN_LIMITS;
+  expectWorked(
+    run.attempts <= account.capacity || refused > 0,
+    `${label}: no sign-in attempt was refused, past every limit.`,
+  );
+  return run;
 }
 
-/**
- * Each pair repeats a call set-up: offer → answer → candidates both ways → end-call, timing
- * every relayed message from send to receipt. `cyclePauseMs` paces the load.
- */
-async function runLoad(
-  target: Target,
-  pairs: SeededPair[],
-  ms: number,
-  cyclePauseMs = 0,
-): Promise<Load> {
-  const { kind } = target;
-  const load: Load = { messages: 0, seconds: ms / 1000, latencies: [], errors: 0 };
-  const sockets: Socket[] = [];
-  let running = true;
-  const done: Promise<void>[] = [];
-  const starters: (() => void)[] = [];
-  for (const [index, pair] of pairs.entries()) {
-    const a = await connect(kind, target.a, pair.a);
-    const b = await connect(kind, target.b, pair.b);
-    sockets.push(a, b);
-    const sentToA: number[] = [];
-    const sentToB: number[] = [];
-    const received = (queue: number[]) => {
-      const sent = queue.shift();
-      if (sent !== undefined) load.latencies.push(performance.now() - sent);
-      load.messages++;
-    };
-    const send = (from: Socket, queue: number[], event: string, payload: object) => {
-      queue.push(performance.now());
-      from.emit(event, payload);
-    };
-    for (const socket of [a, b]) {
-      socket.on('call-error', () => {
-        load.errors++;
-      });
-    }
-    let cycle = 0;
-    let candidatesAtB = 0;
-    let candidatesAtA = 0;
-    let finished: () => void = () => undefined;
-    done.push(
-      new Promise<void>((resolve) => {
-        finished = resolve;
-      }),
-    );
-    const startCycle = () => {
-      if (!running) {
-        finished();
-        return;
-      }
-      cycle++;
-      candidatesAtA = candidatesAtB = 0;
-      const callId = `bench-${index}-${cycle}-call`;
-      send(a, sentToB, 'call-offer', { offer: { type: 'offer', sdp: SDP }, to: pair.b.id, callId });
-    };
-    b.on('call-offer', (p: { callId?: string }) => {
-      received(sentToB);
-      send(b, sentToA, 'call-answer', {
-        answer: { type: 'answer', sdp: SDP },
-        to: pair.a.id,
-        callId: p.callId,
-      });
-    });
-    a.on('call-answer', (p: { callId?: string }) => {
-      received(sentToA);
-      for (let i = 0; i < CANDIDATES_EACH_WAY; i++) {
-        send(a, sentToB, 'ice-candidate', {
-          candidate: CANDIDATE,
-          to: pair.b.id,
-          callId: p.callId,
-        });
-      }
-    });
-    b.on('ice-candidate', (p: { callId?: string }) => {
-      received(sentToB);
-      if (++candidatesAtB === CANDIDATES_EACH_WAY) {
-        for (let i = 0; i < CANDIDATES_EACH_WAY; i++) {
-          send(b, sentToA, 'ice-candidate', {
-            candidate: CANDIDATE,
-            to: pair.a.id,
-            callId: p.callId,
-          });
-        }
-      }
-    });
-    a.on('ice-candidate', (p: { callId?: string }) => {
-      received(sentToA);
-      if (++candidatesAtA === CANDIDATES_EACH_WAY) {
-        send(a, sentToB, 'end-call', { to: pair.b.id, callId: p.callId });
-      }
-    });
-    b.on('end-call', () => {
-      received(sentToB);
-      setTimeout(startCycle, cyclePauseMs);
-    });
-    starters.push(startCycle);
-  }
-  const started = performance.now();
-  // Kick every pair off; their handlers keep them going until `running` turns false.
-  for (const start of starters) start();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  running = false;
-  load.seconds = (performance.now() - started) / 1000;
-  await Promise.race([Promise.all(done), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-  for (const socket of sockets) socket.disconnect();
-  return load;
+/** Our one node (SQLite) and the bare relay: the baseline every other number is compared with. */
+async function oneNode(dataDir: string, pairs: SeededPair[]) {
+  // Idle sockets first, on a fresh server: its RSS is what a firm's server would show.
+  const fresh = await startChild('server/cli.ts', [
+    ...['--port', '0', '--data', dataDir, '--quiet'],
+    ...LOOPBACK_CLIENTS,
+  ]);
+  const idle = await idleSockets('ours', fresh, users(pairs));
+  await fresh.stop();
+  const freshBare = await startChild('bench/bare-relay.ts', []);
+  const idleBare = await idleSockets('bare', freshBare, users(pairs));
+  await freshBare.stop();
+
+  const node = await startChild('server/cli.ts', [...NODE_ARGS, '--data', dataDir]);
+  const bareRelay = await startChild('bench/bare-relay.ts', []);
+  const label = 'Our server, one node (auth, validation, call rules, rate limits)';
+  const target = single('ours', node, label);
+  const bareTarget = single('bare', bareRelay, 'Bare Socket.io relay');
+  const oursRun = await measure(target, pairs);
+  const bareRun = await measure(bareTarget, pairs);
+  const halfRate = oursRun.peak / 2;
+  const ours: Measured = { ...oursRun, half: await atRate(target, pairs, halfRate) };
+  const bare: Measured = { ...bareRun, half: await atRate(bareTarget, pairs, halfRate) };
+  await bareRelay.stop();
+
+  console.log('\nSign-ins, one node (SQLite)');
+  const signInsOne = await signIns('one node', [node], pairs);
+  const guessesOne = await guesses('one node', [node], pairs);
+  await node.stop();
+  return { idle, idleBare, ours, bare, halfRate, signInsOne, guessesOne };
 }
 
-function summary(load: Load) {
-  const sorted = [...load.latencies].sort((x, y) => x - y);
-  return {
-    rate: load.messages / load.seconds,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    errors: load.errors,
+/** Two nodes over one SQLite data folder, joined by a real redis-server. */
+async function twoNodesOnRedis(dataDir: string, pairs: SeededPair[], halfRate: number) {
+  const redis = await startRedis();
+  const nodes = await Promise.all(
+    [0, 1].map(() =>
+      startChild('server/cli.ts', [...NODE_ARGS, '--data', dataDir, '--redis', redis.url]),
+    ),
+  );
+  const [first, second] = nodes as [Child, Child];
+  const target: Target = {
+    kind: 'ours',
+    label: 'Our server, two nodes through Redis (caller on one, callee on the other)',
+    a: first.url,
+    b: second.url,
+    cpuSeconds: () => first.cpuSeconds() + second.cpuSeconds(),
   };
+  const redisRun = await measured(target, pairs, halfRate);
+  await Promise.all(nodes.map((node) => node.stop()));
+  await redis.close();
+  return redisRun;
 }
 
-async function measure(target: Target, pairs: SeededPair[]) {
-  console.log(`\n${target.label}`);
-  console.log('  pairs   messages/s   p50 ms   p99 ms   server CPU %   server CPU µs/msg   errors');
-  let peak = 0;
-  let cpuPerMessage = Infinity;
-  for (const level of LEVELS) {
-    const cpuBefore = target.cpuSeconds();
-    const load = await runLoad(target, pairs.slice(0, level), LEVEL_MS);
-    const cpu = target.cpuSeconds() - cpuBefore;
-    const s = summary(load);
-    const perMessage = (cpu * 1e6) / load.messages;
-    peak = Math.max(peak, s.rate);
-    cpuPerMessage = Math.min(cpuPerMessage, perMessage);
-    console.log(
-      `  ${String(level).padStart(5)}   ${fixed(s.rate, 0).padStart(10)}   ${fixed(s.p50, 2).padStart(6)}   ${fixed(s.p99, 2).padStart(6)}   ${fixed((100 * cpu) / load.seconds, 0).padStart(12)}   ${fixed(perMessage, 1).padStart(17)}   ${s.errors}`,
-    );
-  }
-  return { peak, cpuPerMessage };
-}
-
-async function atRate(target: Target, pairs: SeededPair[], rate: number) {
-  // Each pair does MESSAGES_PER_CYCLE per cycle; pause so that all pairs together make `rate`.
-  const count = 50;
-  const cyclesPerSecondPerPair = rate / MESSAGES_PER_CYCLE / count;
-  const pause = Math.max(0, 1000 / cyclesPerSecondPerPair - 5);
-  return summary(await runLoad(target, pairs.slice(0, count), LEVEL_MS, pause));
-}
-
-async function idleSockets(kind: Kind, child: Child, pairs: SeededPair[]) {
-  const users = pairs.flatMap((p) => [p.a, p.b]).slice(0, IDLE_SOCKETS);
-  const before = child.rss();
-  const sockets = await connectAll(users, (user) => connect(kind, child.url, user));
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const after = child.rss();
-  for (const socket of sockets) socket.disconnect();
-  return { count: sockets.length, before, after, perSocket: (after - before) / sockets.length };
+/** Two nodes as on two machines: their own data folders, one PostgreSQL, one redis-server. */
+async function twoNodesOnPostgres(pairCount: number, halfRate: number) {
+  process.stdout.write(`\nStarting PostgreSQL and seeding ${pairCount * 2} users there... `);
+  const postgresServer = await startBenchPostgres();
+  const { url } = postgresServer;
+  const pairs = await seedPostgresPairs(url, folder('rr-bench-pg-seed-'), pairCount);
+  console.log('done.');
+  const redis = await startRedis();
+  const nodes = await Promise.all(
+    ['a', 'b'].map((name) =>
+      startChild('server/cli.ts', [
+        ...NODE_ARGS,
+        ...['--data', folder(`rr-bench-pg-${name}-`), '--database', url, '--redis', redis.url],
+      ]),
+    ),
+  );
+  const [first, second] = nodes as [Child, Child];
+  // Idle sockets first, on fresh nodes.
+  const idlePostgres = await idleSocketsAcross('ours', nodes, users(pairs));
+  const target: Target = {
+    kind: 'ours',
+    label:
+      'Our server, two nodes on PostgreSQL + Redis, separate data folders (caller on one, callee on the other)',
+    a: first.url,
+    b: second.url,
+    cpuSeconds: () => first.cpuSeconds() + second.cpuSeconds(),
+  };
+  const postgres = await measured(target, pairs, halfRate);
+  console.log('\nSign-ins, two nodes on PostgreSQL + Redis (clients alternate between the nodes)');
+  const signInsTwo = await signIns('two nodes', nodes, pairs);
+  const guessesTwo = await guesses('two nodes', nodes, pairs);
+  await Promise.all(nodes.map((node) => node.stop()));
+  await redis.close();
+  postgresServer.stop();
+  return { postgres, idlePostgres, signInsTwo, guessesTwo };
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
+  const started = performance.now();
   try {
-    const pairCount = Math.max(Math.ceil(IDLE_SOCKETS / 2), Math.max(...LEVELS));
+    const dataDir = folder('rr-bench-');
+    const pairCount = Math.max(
+      Math.ceil(SIZES.idleSockets / 2),
+      Math.max(...SIZES.levels),
+      SIZES.halfPairs,
+    );
     process.stdout.write(`Seeding ${pairCount * 2} users... `);
     const pairs = await seedPairs(dataDir, pairCount);
     console.log('done.');
-    // Every bench client comes from 127.0.0.1: lift the per-address caps meant for the internet.
-    const loopbackClients = ['--max-sockets-per-address', '1000000', '--handshake-rate', '1000000'];
-    // Idle sockets first, on a fresh server: its RSS is what a firm's server would show.
-    const fresh = await startChild('server/cli.ts', [
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--quiet',
-      ...loopbackClients,
-    ]);
-    const idle = await idleSockets('ours', fresh, pairs);
-    await fresh.stop();
-    const freshBare = await startChild('bench/bare-relay.ts', []);
-    const idleBare = await idleSockets('bare', freshBare, pairs);
-    await freshBare.stop();
-    const serverArgs = [
-      ...['--port', '0', '--data', dataDir, '--quiet', '--socket-rate', '100000'],
-      ...loopbackClients,
-    ];
-    const ours = await startChild('server/cli.ts', serverArgs);
-    const bare = await startChild('bench/bare-relay.ts', []);
     console.log(
-      `Node ${process.version}, ${MESSAGES_PER_CYCLE} messages per call set-up, ${LEVEL_MS / 1000} s per level, ~4 KB SDP`,
+      `Node ${process.version}, ${MESSAGES_PER_CYCLE} messages per call set-up, ${SIZES.levelMs / 1000} s per level, ~4 KB SDP`,
     );
-
-    const oneNode = single(
-      'ours',
-      ours,
-      'Our server, one node (auth, validation, call rules, rate limits)',
-    );
-    const bareRelay = single('bare', bare, 'Bare Socket.io relay');
-    const { peak: oursPeak, cpuPerMessage: oursCpu } = await measure(oneNode, pairs);
-    const { peak: barePeak, cpuPerMessage: bareCpu } = await measure(bareRelay, pairs);
-    const half = oursPeak / 2;
-    const oursHalf = await atRate(oneNode, pairs, half);
-    const bareHalf = await atRate(bareRelay, pairs, half);
-    await bare.stop();
-    await ours.stop();
-
-    // The same load through two nodes and a real redis-server, every message crossing nodes.
-    const redis = await startRedis();
-    const nodes = await Promise.all(
-      [0, 1].map(() => startChild('server/cli.ts', [...serverArgs, '--redis', redis.url])),
-    );
-    const [first, second] = nodes as [Child, Child];
-    const twoNodes: Target = {
-      kind: 'ours',
-      label: 'Our server, two nodes through Redis (caller on one, callee on the other)',
-      a: first.url,
-      b: second.url,
-      cpuSeconds: () => first.cpuSeconds() + second.cpuSeconds(),
-    };
-    const { peak: twoPeak, cpuPerMessage: twoCpu } = await measure(twoNodes, pairs);
-    const twoHalf = await atRate(twoNodes, pairs, half);
-    await Promise.all(nodes.map((node) => node.stop()));
-    await redis.close();
-
-    console.log('\nSummary');
-    console.log(
-      `  peak messages/s          ours ${fixed(oursPeak, 0)}   bare ${fixed(barePeak, 0)}   ratio ours/bare ${fixed(oursPeak / barePeak, 2)}   (target >= 0.7)`,
-    );
-    console.log(
-      `  server CPU per message   ours ${fixed(oursCpu, 1)} µs   bare ${fixed(bareCpu, 1)} µs   ratio bare/ours ${fixed(bareCpu / oursCpu, 2)} (efficiency; the load client shares the 2 cores)`,
-    );
-    console.log(`  at half our peak (${fixed(half, 0)}/s, 50 pairs):`);
-    console.log(
-      `    ours  ${fixed(oursHalf.rate, 0)} msg/s   p50 ${fixed(oursHalf.p50, 2)} ms   p99 ${fixed(oursHalf.p99, 2)} ms   (target p99 <= 20 ms)`,
-    );
-    console.log(
-      `    bare  ${fixed(bareHalf.rate, 0)} msg/s   p50 ${fixed(bareHalf.p50, 2)} ms   p99 ${fixed(bareHalf.p99, 2)} ms`,
-    );
-    console.log('  one node vs two nodes through Redis (same run, same load):');
-    console.log(
-      `    peak messages/s        one ${fixed(oursPeak, 0)}   two ${fixed(twoPeak, 0)}   ratio two/one ${fixed(twoPeak / oursPeak, 2)}`,
-    );
-    console.log(
-      `    server CPU per message one ${fixed(oursCpu, 1)} µs   two ${fixed(twoCpu, 1)} µs (both nodes, Redis not counted)`,
-    );
-    console.log(
-      `    at ${fixed(half, 0)}/s, 50 pairs:  one ${fixed(oursHalf.rate, 0)} msg/s p50 ${fixed(oursHalf.p50, 2)} ms p99 ${fixed(oursHalf.p99, 2)} ms   two ${fixed(twoHalf.rate, 0)} msg/s p50 ${fixed(twoHalf.p50, 2)} ms p99 ${fixed(twoHalf.p99, 2)} ms`,
-    );
-    console.log(
-      `  ${idle.count} idle authenticated sockets: server RSS ${mib(idle.before)} -> ${mib(idle.after)}, ${fixed(idle.perSocket / 1024, 1)} KiB per socket   (target total <= 300 MiB)`,
-    );
-    console.log(
-      `  ${idleBare.count} idle sockets on the bare relay: RSS ${mib(idleBare.before)} -> ${mib(idleBare.after)}, ${fixed(idleBare.perSocket / 1024, 1)} KiB per socket`,
-    );
+    const one = await oneNode(dataDir, pairs);
+    const redis = await twoNodesOnRedis(dataDir, pairs, one.halfRate);
+    const onPostgres = await twoNodesOnPostgres(pairCount, one.halfRate);
+    printSummary({ ...one, ...onPostgres, redis, halfPairs: SIZES.halfPairs });
+    console.log(`  the whole run took ${fixed((performance.now() - started) / 1000, 0)} s`);
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const made of folders) rmSync(made, { recursive: true, force: true });
   }
+  reportNeverWorked();
 }
 
 await main();

@@ -163,10 +163,12 @@ async function sharedCluster(runDir: string): Promise<PostgresCluster> {
 async function privateCluster(): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'rr-pg-'));
   ownedByPostgres(dir);
+  const clusterDir = join(dir, 'cluster');
   process.once('exit', () => {
-    stopPostgresCluster(dir);
+    stopPostgresCluster(clusterDir); // the folder it was started in: stopping `dir` found no pid
+    rmSync(dir, { recursive: true, force: true });
   });
-  return startPostgresCluster(join(dir, 'cluster'));
+  return startPostgresCluster(clusterDir);
 }
 
 let cluster: Promise<PostgresCluster> | undefined;
