@@ -12,34 +12,13 @@ import {
   SERVER_ACTOR,
   nextRecord,
   type AuditEntry,
-  type AuditFields,
   type AuditHead,
   type AuditRecord,
 } from './audit-record.ts';
+import { toHead, toRecord, type Row } from './audit-rows.ts';
 import type { AuditStore } from './audit-store.ts';
 
-type Row = Record<string, unknown>;
 const CHUNK = 1_000;
-
-const toRecord = (row: Row): AuditRecord => ({
-  seq: Number(row.seq),
-  at: String(row.at),
-  type: String(row.type),
-  actor: String(row.actor),
-  fields: JSON.parse(String(row.fields)) as AuditFields,
-  prevHash: String(row.prev_hash),
-  hash: String(row.hash),
-});
-
-const toHead = (row: Row | undefined): AuditHead => {
-  if (!row) throw new Error('The audit trail has no head row: the database was altered.');
-  return {
-    seq: Number(row.seq),
-    hash: String(row.hash),
-    anchorSeq: Number(row.anchor_seq),
-    anchorHash: String(row.anchor_hash),
-  };
-};
 
 const lookupKey = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 

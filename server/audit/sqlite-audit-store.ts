@@ -8,37 +8,9 @@ import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { canonicalJson } from '../../shared/protocol/canonical-json.ts';
 import { SQLITE_FILE, openSqliteDatabase } from '../storage/sqlite-store.ts';
-import {
-  SERVER_ACTOR,
-  nextRecord,
-  type AuditEntry,
-  type AuditFields,
-  type AuditHead,
-  type AuditRecord,
-} from './audit-record.ts';
+import { SERVER_ACTOR, nextRecord, type AuditEntry, type AuditRecord } from './audit-record.ts';
+import { toHead, toRecord } from './audit-rows.ts';
 import type { AuditStore } from './audit-store.ts';
-
-type Row = Record<string, unknown>;
-
-const toRecord = (row: Row): AuditRecord => ({
-  seq: Number(row.seq),
-  at: String(row.at),
-  type: String(row.type),
-  actor: String(row.actor),
-  fields: JSON.parse(String(row.fields)) as AuditFields,
-  prevHash: String(row.prev_hash),
-  hash: String(row.hash),
-});
-
-const toHead = (row: Row | undefined): AuditHead => {
-  if (!row) throw new Error('The audit trail has no head row: the database was altered.');
-  return {
-    seq: Number(row.seq),
-    hash: String(row.hash),
-    anchorSeq: Number(row.anchor_seq),
-    anchorHash: String(row.anchor_hash),
-  };
-};
 
 /** A sync result (or throw) as a promise, so callers see one async interface. */
 const promised = <T>(work: () => T): Promise<T> =>
