@@ -32,7 +32,8 @@ import { registerReceiptRoutes } from './recordings/receipt-routes.ts';
 import { createReceipts } from './recordings/receipts.ts';
 import { createDelivery } from './realtime/delivery.ts';
 import { watchAccounts } from './realtime/account-watch.ts';
-import { handleConnection } from './realtime/connection.ts';
+import { handleConnection, type ConnectionDeps } from './realtime/connection.ts';
+import { forgetRequest, type EngineConnection } from './realtime/forget-request.ts';
 import { closeSilentConnections, createConnectionLimits } from './realtime/connection-limits.ts';
 import { installSocketAuth, originAllowed } from './realtime/socket-auth.ts';
 import { createMemoryState, type SharedState } from './shared-state.ts';
@@ -188,25 +189,27 @@ export function createServer(deps: ServerDeps): RunningServer {
   installSocketAuth(io, { tokens, guestTokens, store, log });
   io.use(limits.byAccount);
   const accounts = watchAccounts(io, { store, log, intervalMs: config.accountCheckMs });
-  // Socket.io keeps each session's first HTTP request by default; we never need it again.
-  io.engine.on('connection', (raw: Parameters<typeof limits.track>[0]) => {
+  io.engine.on('connection', (raw: Parameters<typeof limits.track>[0] & EngineConnection) => {
     limits.track(raw);
-    raw.request = null;
+    forgetRequest(raw);
   });
 
+  // One set of dependencies (and so one set of handlers) for every socket.
+  const connectionDeps: ConnectionDeps = {
+    calls,
+    guests,
+    connections,
+    presence,
+    tokens,
+    store,
+    messageLimiter,
+    socketQueueLimit: config.socketQueueLimit,
+    log,
+    track,
+    socketById: (id) => io.sockets.sockets.get(id),
+  };
   io.on('connection', (socket) => {
-    handleConnection(socket, {
-      calls,
-      guests,
-      connections,
-      presence,
-      tokens,
-      store,
-      messageLimiter,
-      socketQueueLimit: config.socketQueueLimit,
-      log,
-      track,
-    });
+    handleConnection(socket, connectionDeps);
   });
 
   return {

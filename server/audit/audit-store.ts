@@ -23,9 +23,20 @@ export interface PruneResult {
   anchorSeq: number;
 }
 
+/** An entry and the time it was decided, waiting to be appended. */
+export interface TimedEntry {
+  entry: AuditEntry;
+  at: Date;
+}
+
 export interface AuditStore {
   /** Appends the entry after the current head, in one transaction; resolves with the record. */
   append(entry: AuditEntry, at: Date): Promise<AuditRecord>;
+  /**
+   * Appends the entries in order, in one transaction (one commit, one disk flush for them all);
+   * resolves with their records. All are stored, or none.
+   */
+  appendAll(entries: readonly TimedEntry[]): Promise<AuditRecord[]>;
   head(): Promise<AuditHead>;
   page(query: AuditPage): Promise<AuditRecord[]>;
   /** Records naming this call (fields.callId) or recording (fields.recordingId), in seq order. */

@@ -66,6 +66,17 @@ export function createPgAuditStore(pool: Pool): AuditStore {
       inTransaction(pool, async (client) =>
         appendInside(client, await lockedHead(client), entry, at),
       ),
+    appendAll: (entries) =>
+      inTransaction(pool, async (client) => {
+        let head = await lockedHead(client);
+        const stored: AuditRecord[] = [];
+        for (const { entry, at } of entries) {
+          const record = await appendInside(client, head, entry, at);
+          stored.push(record);
+          head = { ...head, seq: record.seq, hash: record.hash };
+        }
+        return stored;
+      }),
     head: async () =>
       toHead((await pool.query('SELECT * FROM audit_head WHERE id = 1')).rows[0] as Row),
     page: ({ afterSeq, limit, from = '', to = '~' }) =>

@@ -85,6 +85,8 @@ function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
 
   return {
     append: (entry, at) => promised(() => immediate(() => appendInside(entry, at))),
+    appendAll: (entries) =>
+      promised(() => immediate(() => entries.map(({ entry, at }) => appendInside(entry, at)))),
     head: () => promised(() => toHead(q.head.get())),
     page: ({ afterSeq, limit, from = '', to = '~' }) =>
       promised(() => q.page.all(afterSeq, from, to, limit).map(toRecord)),

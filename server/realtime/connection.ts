@@ -23,9 +23,9 @@ import {
   endedAsDisabled,
 } from './account-watch.ts';
 import { userRoom } from './delivery.ts';
-import { dispatch } from './dispatch.ts';
+import { dispatch, type Handlers } from './dispatch.ts';
 import { Refusal } from './refusal.ts';
-import { armExpiry, socketUser } from './socket-auth.ts';
+import { armExpiry, rearmExpiry, socketUser } from './socket-auth.ts';
 
 export interface ConnectionDeps {
   calls: ReturnType<typeof createCallHandlers>;
@@ -40,18 +40,48 @@ export interface ConnectionDeps {
   log: Logger;
   /** Runs connect and disconnect work (async, shared state) so that close can wait for it. */
   track: (event: string, work: () => Promise<void>) => void;
+  /** This node's socket with that id, while it is connected. */
+  socketById: (id: string) => Socket | undefined;
 }
 
-type SenderHandler = (sender: Sender, payload: never) => Promise<string | undefined>;
+/** What a member's socket may send, made once per node: every socket shares it. */
+const memberHandlersOf = new WeakMap<ConnectionDeps, Handlers>();
 
-/** The handlers bound to this socket's sender, as dispatch takes them. */
-const bound = (handlers: Record<string, SenderHandler>, sender: Sender) =>
-  Object.fromEntries(
-    Object.entries(handlers).map(([event, handler]) => [
-      event,
-      (payload: never) => handler(sender, payload),
-    ]),
-  );
+function memberHandlers(deps: ConnectionDeps): Handlers {
+  let handlers = memberHandlersOf.get(deps);
+  if (!handlers) {
+    handlers = {
+      ...(deps.calls.handlers as Handlers),
+      ...(deps.guests.handlers as Handlers),
+      'auth-renew': (sender, payload: { token: string }) => renewAuth(deps, sender, payload),
+    };
+    memberHandlersOf.set(deps, handlers);
+  }
+  return handlers;
+}
+
+/** A member's fresh access token: the socket lives on until it expires. */
+async function renewAuth(
+  deps: ConnectionDeps,
+  sender: Sender,
+  { token }: { token: string },
+): Promise<undefined> {
+  const socket = deps.socketById(sender.socketId);
+  const claims = await deps.tokens.verifyAccess(token).catch(() => null);
+  if (!socket || claims?.userId !== sender.userId) {
+    throw new Refusal('invalid-payload', 'That token is not valid for this connection.');
+  }
+  if (!(await accountEnabled(deps.store, sender.userId))) {
+    // After the refusal's answer has gone out.
+    setImmediate(() => {
+      endDisabled(socket, deps.log);
+    });
+    throw new Refusal('not-allowed', ACCOUNT_DISABLED_MESSAGE);
+  }
+  socketUser(socket).expiresAt = claims.expiresAt;
+  rearmExpiry(socket);
+  return undefined;
+}
 
 export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
   const { calls, guests, connections, presence, log, track } = deps;
@@ -62,21 +92,19 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
     socketId: socket.id,
   };
   void socket.join(userRoom(user.userId));
-  const rearm = armExpiry(socket, log);
+  armExpiry(socket, log);
   const counted = connections.connected(user.userId, socket.id);
   log('socket.connect', { userId: user.userId, socketId: socket.id, role: user.role });
-  const callHandlers = calls.handlers as unknown as Record<string, SenderHandler>;
+  const limits = { limiter: deps.messageLimiter, log, maxPending: deps.socketQueueLimit };
 
   // The arrival's work, which the departure waits for (a guest must be in the lobby to leave it).
   let arrived: Promise<void> = Promise.resolve();
   if (user.role === 'guest') {
     arrived = counted.then(() => guests.sockets.arrived(socket, user));
     track('connect', () => arrived);
-    dispatch(socket, bound(callHandlers, sender), {
-      limiter: deps.messageLimiter,
-      log,
+    dispatch(socket, sender, calls.handlers, {
+      ...limits,
       only: { events: GUEST_EVENTS, refusal: GUEST_EVENT_REFUSAL },
-      maxPending: deps.socketQueueLimit,
     });
   } else {
     track('connect', async () => {
@@ -85,30 +113,7 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
       if (first) await presence.announce(user.userId);
       await guests.sockets.memberArrived(socket, user.userId);
     });
-    const guestHandlers = guests.handlers as unknown as Record<string, SenderHandler>;
-    dispatch(
-      socket,
-      {
-        ...bound({ ...callHandlers, ...guestHandlers }, sender),
-        'auth-renew': async ({ token }: { token: string }) => {
-          const claims = await deps.tokens.verifyAccess(token).catch(() => null);
-          if (claims?.userId !== user.userId) {
-            throw new Refusal('invalid-payload', 'That token is not valid for this connection.');
-          }
-          if (!(await accountEnabled(deps.store, user.userId))) {
-            // After the refusal's answer has gone out.
-            setImmediate(() => {
-              endDisabled(socket, log);
-            });
-            throw new Refusal('not-allowed', ACCOUNT_DISABLED_MESSAGE);
-          }
-          user.expiresAt = claims.expiresAt;
-          rearm();
-          return undefined;
-        },
-      },
-      { limiter: deps.messageLimiter, log, maxPending: deps.socketQueueLimit },
-    );
+    dispatch(socket, sender, memberHandlers(deps), limits);
   }
 
   socket.on('disconnect', (reason) => {

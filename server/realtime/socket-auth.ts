@@ -149,7 +149,10 @@ export function originAllowed(
 }
 
 /** Ends the socket when its token expires; returns a function that re-arms the timer. */
-export function armExpiry(socket: Socket, log: Logger): () => void {
+/** Each socket's expiry, set again when a renewed token moves it (rearmExpiry). */
+const expiries = new WeakMap<Socket, () => void>();
+
+export function armExpiry(socket: Socket, log: Logger): void {
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
     clearTimeout(timer);
@@ -169,6 +172,11 @@ export function armExpiry(socket: Socket, log: Logger): () => void {
   socket.on('disconnect', () => {
     clearTimeout(timer);
   });
+  expiries.set(socket, arm);
   arm();
-  return arm;
+}
+
+/** Moves the socket's expiry to its user's (renewed) expiresAt. */
+export function rearmExpiry(socket: Socket): void {
+  expiries.get(socket)?.();
 }
