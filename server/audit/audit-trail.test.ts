@@ -64,6 +64,14 @@ describe('the audit trail', () => {
     expect(await verifyChain(opened.audit)).toMatchObject({ ok: true, count: 51 });
   });
 
+  it('stores a burst larger than one INSERT may carry (2,500 records) as one chain', async () => {
+    const trail = createAuditTrail(opened.audit, () => undefined);
+    for (let i = 0; i < 2_500; i++) trail.record('call.rang', `u${i}`, { callId: `c${i}` });
+    await trail.flush();
+    expect(await opened.audit.head()).toMatchObject({ seq: 2_500 });
+    expect(await verifyChain(opened.audit)).toMatchObject({ ok: true, count: 2_500 });
+  });
+
   it('sends what was recorded during a write in the next transaction, after it', async () => {
     const { wrapped, transactions } = watched(opened.audit);
     const trail = createAuditTrail(wrapped, () => undefined);

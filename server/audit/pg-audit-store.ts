@@ -11,12 +11,11 @@ import { inTransaction } from '../storage/pg-pool.ts';
 import {
   SERVER_ACTOR,
   nextRecord,
-  type AuditEntry,
   type AuditHead,
   type AuditRecord,
 } from './audit-record.ts';
 import { toHead, toRecord, type Row } from './audit-rows.ts';
-import type { AuditStore } from './audit-store.ts';
+import type { AuditStore, TimedEntry } from './audit-store.ts';
 
 const CHUNK = 1_000;
 
@@ -25,35 +24,52 @@ const lookupKey = (value: unknown): string | null => (typeof value === 'string' 
 const lockedHead = async (client: PoolClient): Promise<AuditHead> =>
   toHead((await client.query('SELECT * FROM audit_head WHERE id = 1 FOR UPDATE')).rows[0] as Row);
 
-/** Inside a transaction holding the head row: the next record, stored, and the head moved. */
+const COLUMNS = 9;
+
+/**
+ * Inside a transaction holding the head row: the records after `head`, stored with one INSERT,
+ * and the head moved to the last of them.
+ */
 async function appendInside(
   client: PoolClient,
   head: AuditHead,
-  entry: AuditEntry,
-  at: Date,
-): Promise<AuditRecord> {
-  const record = nextRecord(head, entry, at);
-  await client.query(
-    `INSERT INTO audit_records
-       (seq, at, type, actor, fields, prev_hash, hash, call_id, recording_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      record.seq,
-      record.at,
-      record.type,
-      record.actor,
-      canonicalJson(record.fields),
-      record.prevHash,
-      record.hash,
-      lookupKey(record.fields.callId),
-      lookupKey(record.fields.recordingId),
-    ],
-  );
+  entries: readonly TimedEntry[],
+): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  let last: Pick<AuditHead, 'seq' | 'hash'> = head;
+  for (const { entry, at } of entries) {
+    last = nextRecord(last, entry, at);
+    records.push(last as AuditRecord);
+  }
+  // At most 1,000 rows an INSERT: PostgreSQL takes 65,535 parameters a query.
+  for (let from = 0; from < records.length; from += CHUNK) {
+    const slice = records.slice(from, from + CHUNK);
+    const rows = slice.map(
+      (_, r) =>
+        `(${Array.from({ length: COLUMNS }, (__, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
+    );
+    await client.query(
+      `INSERT INTO audit_records
+         (seq, at, type, actor, fields, prev_hash, hash, call_id, recording_id)
+       VALUES ${rows.join(', ')}`,
+      slice.flatMap((record) => [
+        record.seq,
+        record.at,
+        record.type,
+        record.actor,
+        canonicalJson(record.fields),
+        record.prevHash,
+        record.hash,
+        lookupKey(record.fields.callId),
+        lookupKey(record.fields.recordingId),
+      ]),
+    );
+  }
   await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [
-    record.seq,
-    record.hash,
+    last.seq,
+    last.hash,
   ]);
-  return record;
+  return records;
 }
 
 /** The trail over a pool whose schema is migrated already; the pool's owner closes it. */
@@ -62,21 +78,16 @@ export function createPgAuditStore(pool: Pool): AuditStore {
     (await pool.query(sql, params)).rows.map((row) => toRecord(row as Row));
 
   return {
-    append: (entry, at) =>
-      inTransaction(pool, async (client) =>
-        appendInside(client, await lockedHead(client), entry, at),
-      ),
+    append: async (entry, at) =>
+      (
+        await inTransaction(pool, async (client) =>
+          appendInside(client, await lockedHead(client), [{ entry, at }]),
+        )
+      )[0] as AuditRecord,
     appendAll: (entries) =>
-      inTransaction(pool, async (client) => {
-        let head = await lockedHead(client);
-        const stored: AuditRecord[] = [];
-        for (const { entry, at } of entries) {
-          const record = await appendInside(client, head, entry, at);
-          stored.push(record);
-          head = { ...head, seq: record.seq, hash: record.hash };
-        }
-        return stored;
-      }),
+      inTransaction(pool, async (client) =>
+        appendInside(client, await lockedHead(client), entries),
+      ),
     head: async () =>
       toHead((await pool.query('SELECT * FROM audit_head WHERE id = 1')).rows[0] as Row),
     page: ({ afterSeq, limit, from = '', to = '~' }) =>
@@ -134,7 +145,8 @@ export function createPgAuditStore(pool: Pool): AuditStore {
           anchorHash,
         ]);
         const fields = { before, throughSeq: anchorSeq, count, anchorHash };
-        await appendInside(client, head, { type: 'audit.pruned', actor: SERVER_ACTOR, fields }, at);
+        const pruned = { type: 'audit.pruned', actor: SERVER_ACTOR, fields } as const;
+        await appendInside(client, head, [{ entry: pruned, at }]);
         return { count, anchorSeq };
       }),
     close() {
