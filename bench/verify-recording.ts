@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describeCallWith } from '../main/recording/call-account.ts';
 import { createCallWitness } from '../main/recording/call-witness.ts';
+import { createConsentGuard } from '../main/recording/consent-guard.ts';
 import { testKey } from '../main/recording/testing/test-keys.ts';
 import { verifyRecording } from '../main/recording/verify.ts';
 import { createRecordingWriter } from '../main/recording/writer.ts';
@@ -34,6 +35,7 @@ try {
     appVersion: 'bench',
     signer: key.signer,
     describeCall: describeCallWith(witness),
+    consent: createConsentGuard(witness),
   });
   const { recordingId } = await writer.start({
     callId: 'call_bench_verify01',

@@ -115,9 +115,9 @@ function start(): void {
     documentsDir,
     appVersion: app.getVersion(),
     sink,
-    chooseFolder: async (current) => {
+    chooseFolder: async (current, title) => {
       const result = await dialog.showOpenDialog(window, {
-        title: 'Choose where recordings are saved',
+        title,
         defaultPath: current,
         properties: ['openDirectory', 'createDirectory'],
       });

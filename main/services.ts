@@ -44,7 +44,8 @@ export interface ServicesOptions {
   documentsDir: string;
   appVersion: string;
   sink: EventSink;
-  chooseFolder: (current: string) => Promise<string | null>;
+  /** The OS folder picker, opened at `current`, titled for what the folder is for. */
+  chooseFolder: (current: string, title: string) => Promise<string | null>;
   revealFile: (path: string) => void;
   /** Puts text on the OS clipboard (Electron's clipboard in the app; recorded in the test host). */
   writeClipboard: WriteClipboard;
@@ -160,6 +161,8 @@ export function createServices(options: ServicesOptions): Services {
     receipts: recording.receipts,
     chooseFolder: options.chooseFolder,
     defaultFolder: () => options.documentsDir,
+    policy: () => policy.policy,
+    signedInUser: () => session.state().user,
   });
   const guestLinks = createGuestLinks({
     session,

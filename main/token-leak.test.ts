@@ -316,7 +316,11 @@ describe('tokens never leave main', () => {
       await advisor.value('app:set-call-state', { inCall: true, peerName: 'Peer' });
     }
 
-    // Recording on alice's side, the other party told through signaling.
+    // Recording on alice's side once bob agreed (IT's default, consent-required), the other
+    // party told through signaling.
+    await send(alice, 'recording-state', { to: bobId, state: 'consent-requested' });
+    await send(bob, 'recording-state', { to: aliceId, state: 'consent-granted' });
+    await until('consent at alice', () => signalsOf(alice, 'recording-state').length === 1);
     const participants = [
       { id: aliceId, displayName: 'Alice Tester' },
       { id: bobId, displayName: 'Bob Tester' },

@@ -66,8 +66,12 @@ export interface ArchiveRecord {
 }
 
 export interface RecordOptions {
-  /** The advisor's address for From (default: their id at FROM_DOMAIN). */
+  /** The advisor's address for From (default: `localPartOf(their id)` at `fromDomain`). */
   from?: string;
+  /** The domain of the advisor's From when no address is given (default FROM_DOMAIN). */
+  fromDomain?: string;
+  /** The mailbox name for the advisor's user id (default: the id itself). */
+  localPartOf?: (advisorId: string) => string;
 }
 
 /**
@@ -99,6 +103,11 @@ export function inWords(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }
 
+function fromAddress(advisorId: string | null, options: RecordOptions): string {
+  const local = advisorId === null ? 'unknown' : (options.localPartOf?.(advisorId) ?? advisorId);
+  return `${local}@${options.fromDomain ?? FROM_DOMAIN}`;
+}
+
 export function buildArchiveRecord(
   m: RecordingManifest,
   files: { media: ArchiveFile; manifest: ArchiveFile },
@@ -128,7 +137,7 @@ export function buildArchiveRecord(
     owner: {
       id: advisor?.id ?? null,
       name: advisor?.displayName ?? advisor?.id ?? 'Unknown advisor',
-      email: options.from ?? `${advisor?.id ?? 'unknown'}@${FROM_DOMAIN}`,
+      email: options.from ?? fromAddress(advisor?.id ?? null, options),
     },
     participants: m.participants.map((p) => ({
       id: p.id,

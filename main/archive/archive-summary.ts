@@ -24,7 +24,7 @@ function duration(seconds: number): string {
 const STATUS: Record<ArchiveRecord['status'], string> = {
   complete: 'complete',
   interrupted:
-    'interrupted (the app window was reloaded, closed or crashed; it holds what was recorded until then)',
+    'interrupted (the app window was reloaded, closed or crashed, or someone joined who had not agreed to be recorded; it holds what was recorded until then)',
   failed: 'failed (a write error ended it; it holds what reached the disk)',
   recovered: 'recovered (the app stopped while recording; its next start closed the file as found)',
 };

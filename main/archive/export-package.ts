@@ -23,14 +23,13 @@ import {
   SCHEMA_FILE,
   type ArchiveFile,
   type ArchiveRecord,
+  type RecordOptions,
 } from './archive-record.ts';
 import schema from './archive-record.schema.json' with { type: 'json' };
 
-export interface ExportOptions {
+export interface ExportOptions extends RecordOptions {
   /** The firm's journal address (To of the .eml); a placeholder when not given. */
   journalTo?: string;
-  /** The advisor's address (From of the .eml); their id at a placeholder domain when not given. */
-  from?: string;
 }
 
 export interface ExportedPackage {
@@ -146,11 +145,7 @@ export async function exportRecording(
       bytes: Buffer.byteLength(manifestText),
       sha256: sha256(manifestText),
     };
-    const record = buildArchiveRecord(
-      manifest,
-      { media, manifest: manifestFile },
-      options.from === undefined ? {} : { from: options.from },
-    );
+    const record = buildArchiveRecord(manifest, { media, manifest: manifestFile }, options);
     const recordJson = `${JSON.stringify(record, null, 2)}\n`;
     const write = (name: string, text: string) =>
       writeFile(join(folder ?? outDir, name), text, { flag: 'wx', mode: 0o600 });

@@ -6,7 +6,15 @@
  * refused on every channel; valid calls still work afterwards.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Conf from 'conf';
@@ -717,11 +725,14 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'rr-router-fuzz-'));
   const documentsDir = join(root, 'Documents');
   mkdirSync(documentsDir);
+  // IT's 'allowed': the end-to-end check records without a call (consent-required needs one).
+  const policyFile = join(root, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ recording: 'allowed' }));
   services = createServices({
     trustedOrigin: APP_ORIGIN,
     store: new Conf(settingsStoreOptions({ cwd: join(root, 'settings'), documentsDir })),
     keychain,
-    policyFile: join(root, 'absent-policy.json'),
+    policyFile,
     documentsDir,
     appVersion: '0.0.0-test',
     sink: createEventSink(

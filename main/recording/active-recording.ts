@@ -21,6 +21,14 @@ const SYNC_INTERVAL_MS = 1_000;
 
 export type ClosingStatus = 'complete' | 'interrupted' | 'failed';
 
+/** Main ends the recording itself: why, for the advisor and for the manifest. */
+export interface StopReason {
+  /** Repeated to the renderer's later appends, so it can say why and stop. */
+  failure: BridgeFailure;
+  /** Who joined without having agreed to be recorded (manifest.consentMissing). */
+  consentMissing: string[];
+}
+
 export interface RecordingContext {
   fs: RecordingFs;
   now: () => number;
@@ -42,10 +50,11 @@ export interface OpenFiles {
 
 export interface ActiveRecording {
   readonly id: string;
+  readonly callId: string;
   readonly files: OpenFiles;
   append(bytes: Uint8Array): Promise<{ bytes: number }>;
-  /** Closes it once; later calls answer with the same result. */
-  stop(status: 'complete' | 'interrupted'): Promise<RecordingSummary>;
+  /** Closes it once; later calls answer with the same result. A reason makes it 'interrupted'. */
+  stop(status: 'complete' | 'interrupted', reason?: StopReason): Promise<RecordingSummary>;
 }
 
 export interface RecordingStartInfo {
@@ -70,6 +79,7 @@ export function openActiveRecording(
   let dirty = false;
   let syncTimer: NodeJS.Timeout | null = null;
   let stopping: Promise<RecordingSummary> | null = null;
+  let stopReason: StopReason | null = null;
   let closed: { summary: RecordingSummary; failure: BridgeFailure | null } | null = null;
 
   function enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -117,7 +127,16 @@ export function openActiveRecording(
     const failed = status === 'failed' || problem !== undefined;
     // Seekable at once (Duration, Cues), unless a write failed: the disk may be full.
     const recorded = summary();
-    const finished = failed ? null : await finishWebm(fs, files.path, recorded.sha256);
+    const finished = failed
+      ? null
+      : await finishWebm(fs, files.path, recorded.sha256, (layout) =>
+          // Said before the finished copy replaces the file: a crash between that and the
+          // signed manifest leaves recovery what it needs to check the chain (recover.ts).
+          replaceManifest(fs, files.manifestPath, {
+            ...buildManifest(info.base, 'recording', info.startAccount, null),
+            finished: layout,
+          }),
+        );
     const done = finished
       ? { ...recorded, bytes: finished.bytes, sha256: finished.sha256 }
       : recorded;
@@ -137,6 +156,7 @@ export function openActiveRecording(
           chain: { entries: chain.entries(), head: chain.head() },
           ...(finished ? { finished: finished.layout } : {}),
           ...(failed ? { error: errorCode(problem) ?? 'unknown' } : {}),
+          ...(stopReason ? { consentMissing: stopReason.consentMissing } : {}),
         },
       ),
     );
@@ -148,7 +168,8 @@ export function openActiveRecording(
       // The journal then still says "recording": the next start recovers it.
       problem ??= error;
     }
-    closed = { summary: done, failure: problem === undefined ? null : failureOf(problem) };
+    const failure = problem === undefined ? (stopReason?.failure ?? null) : failureOf(problem);
+    closed = { summary: done, failure };
     ctx.onClosed(id, done, closed.failure);
     return { summary: done, problem };
   }
@@ -226,13 +247,15 @@ export function openActiveRecording(
 
   return {
     id,
+    callId: info.base.callId,
     files,
     append(chunk) {
       if (closed) return Promise.reject(closed.failure ?? alreadyStopped());
-      if (stopping) return Promise.reject(alreadyStopped());
+      if (stopping) return Promise.reject(stopReason?.failure ?? alreadyStopped());
       return enqueue(() => writeChunk(chunk));
     },
-    stop(status) {
+    stop(status, reason) {
+      if (!stopping && reason) stopReason = reason;
       stopping ??= enqueue(async () => {
         if (closed) return closed.summary;
         const result = await finish(status);

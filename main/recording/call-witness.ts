@@ -43,6 +43,11 @@ export interface CallWitness {
   /** A server event main passed to the renderer. */
   received(signal: IncomingSignal): void;
   snapshot(callId: string): CallSnapshot | null;
+  /**
+   * Told, after the message that did it, whenever someone other than me comes into a call (a
+   * first join, or back after leaving); the answer unsubscribes.
+   */
+  onJoined(listener: (callId: string, personId: string) => void): () => void;
 }
 
 export interface CallWitnessDeps {
@@ -52,6 +57,7 @@ export interface CallWitnessDeps {
 }
 
 interface CallRecord {
+  callId: string;
   people: Map<string, WitnessedPerson>;
   events: WitnessedRecordingEvent[];
 }
@@ -59,13 +65,16 @@ interface CallRecord {
 export function createCallWitness(deps: CallWitnessDeps): CallWitness {
   const now = deps.now ?? Date.now;
   const calls = new Map<string, CallRecord>();
+  const listeners = new Set<(callId: string, personId: string) => void>();
+  // Who came in during the message being handled: listeners hear once the record is whole.
+  let arrivals: [string, string][] = [];
   // Guests are named in the lobby (guest-waiting), before any call event names them.
   const guestNames = new Map<string, string>();
 
   function call(callId: string): CallRecord {
     let record = calls.get(callId);
     if (!record) {
-      record = { people: new Map(), events: [] };
+      record = { callId, people: new Map(), events: [] };
       calls.set(callId, record);
       for (const oldest of calls.keys()) {
         if (calls.size <= MAX_CALLS) break;
@@ -99,8 +108,19 @@ export function createCallWitness(deps: CallWitnessDeps): CallWitness {
 
   function join(record: CallRecord, id: string, name?: string): void {
     const who = person(record, id, name);
+    const arrived = who.joinedAt === null || who.leftAt !== null;
     who.joinedAt ??= now();
     who.leftAt = null;
+    if (arrived && id !== deps.me()?.id) arrivals.push([record.callId, id]);
+  }
+
+  /** Runs one message's bookkeeping, then tells listeners who came in with it. */
+  function handle(apply: () => void): void {
+    arrivals = [];
+    apply();
+    const came = arrivals;
+    arrivals = [];
+    for (const [callId, id] of came) for (const listener of listeners) listener(callId, id);
   }
 
   function leave(record: CallRecord, id: string): void {
@@ -121,87 +141,103 @@ export function createCallWitness(deps: CallWitnessDeps): CallWitness {
     call(callId).events.push({ at: now(), from, to, state });
   }
 
+  function applySent(signal: OutgoingSignal, ack: Ack): void {
+    if (!ack.ok) return;
+    const me = deps.me()?.id;
+    switch (signal.event) {
+      case 'call-offer': {
+        const callId = signal.payload.callId ?? ack.callId;
+        if (!callId) return;
+        joinMe(call(callId));
+        person(call(callId), signal.payload.to);
+        return;
+      }
+      case 'call-answer':
+      case 'call-join': {
+        const { callId, to } = signal.payload;
+        if (!callId) return;
+        joinMe(call(callId));
+        join(call(callId), to);
+        return;
+      }
+      case 'call-invite':
+        person(call(signal.payload.callId), signal.payload.to);
+        return;
+      case 'end-call':
+        if (signal.payload.callId && me) leave(call(signal.payload.callId), me);
+        return;
+      case 'recording-state':
+        if (me) recordingEvent(signal.payload.callId, me, signal.payload.to, signal.payload.state);
+        return;
+      default:
+        return;
+    }
+  }
+
+  function applyReceived(signal: IncomingSignal): void {
+    const me = deps.me()?.id;
+    switch (signal.event) {
+      case 'call-offer':
+        join(call(signal.payload.callId), signal.payload.from, signal.payload.fromName);
+        return;
+      case 'call-answer':
+        join(call(signal.payload.callId), signal.payload.from);
+        return;
+      case 'end-call':
+        leave(call(signal.payload.callId), signal.payload.from);
+        return;
+      case 'call-invite':
+      case 'call-participants': {
+        const record = call(signal.payload.callId);
+        if (signal.event === 'call-invite') {
+          join(record, signal.payload.from, signal.payload.fromName);
+        }
+        const listed = new Set<string>();
+        for (const p of signal.payload.participants) {
+          person(record, p.userId, p.displayName, p.guest ?? false);
+          if (p.state === 'joined') {
+            listed.add(p.userId);
+            join(record, p.userId);
+          }
+        }
+        // The server's list is the whole call: whoever is not joined in it has left.
+        if (signal.event === 'call-participants') {
+          for (const id of record.people.keys()) if (!listed.has(id)) leave(record, id);
+        }
+        return;
+      }
+      case 'recording-state':
+        if (me)
+          recordingEvent(signal.payload.callId, signal.payload.from, me, signal.payload.state);
+        return;
+      case 'guest-waiting':
+        guestNames.set(signal.payload.guestId, signal.payload.name);
+        for (const oldest of guestNames.keys()) {
+          if (guestNames.size <= MAX_GUEST_NAMES) break;
+          guestNames.delete(oldest);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
   return {
     sent(signal, ack) {
-      if (!ack.ok) return;
-      const me = deps.me()?.id;
-      switch (signal.event) {
-        case 'call-offer': {
-          const callId = signal.payload.callId ?? ack.callId;
-          if (!callId) return;
-          joinMe(call(callId));
-          person(call(callId), signal.payload.to);
-          return;
-        }
-        case 'call-answer':
-        case 'call-join': {
-          const { callId, to } = signal.payload;
-          if (!callId) return;
-          joinMe(call(callId));
-          join(call(callId), to);
-          return;
-        }
-        case 'call-invite':
-          person(call(signal.payload.callId), signal.payload.to);
-          return;
-        case 'end-call':
-          if (signal.payload.callId && me) leave(call(signal.payload.callId), me);
-          return;
-        case 'recording-state':
-          if (me)
-            recordingEvent(signal.payload.callId, me, signal.payload.to, signal.payload.state);
-          return;
-        default:
-          return;
-      }
+      handle(() => {
+        applySent(signal, ack);
+      });
     },
 
     received(signal) {
-      const me = deps.me()?.id;
-      switch (signal.event) {
-        case 'call-offer':
-          join(call(signal.payload.callId), signal.payload.from, signal.payload.fromName);
-          return;
-        case 'call-answer':
-          join(call(signal.payload.callId), signal.payload.from);
-          return;
-        case 'end-call':
-          leave(call(signal.payload.callId), signal.payload.from);
-          return;
-        case 'call-invite':
-        case 'call-participants': {
-          const record = call(signal.payload.callId);
-          if (signal.event === 'call-invite') {
-            join(record, signal.payload.from, signal.payload.fromName);
-          }
-          const listed = new Set<string>();
-          for (const p of signal.payload.participants) {
-            person(record, p.userId, p.displayName, p.guest ?? false);
-            if (p.state === 'joined') {
-              listed.add(p.userId);
-              join(record, p.userId);
-            }
-          }
-          // The server's list is the whole call: whoever is not joined in it has left.
-          if (signal.event === 'call-participants') {
-            for (const id of record.people.keys()) if (!listed.has(id)) leave(record, id);
-          }
-          return;
-        }
-        case 'recording-state':
-          if (me)
-            recordingEvent(signal.payload.callId, signal.payload.from, me, signal.payload.state);
-          return;
-        case 'guest-waiting':
-          guestNames.set(signal.payload.guestId, signal.payload.name);
-          for (const oldest of guestNames.keys()) {
-            if (guestNames.size <= MAX_GUEST_NAMES) break;
-            guestNames.delete(oldest);
-          }
-          return;
-        default:
-          return;
-      }
+      handle(() => {
+        applyReceived(signal);
+      });
+    },
+
+    onJoined(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
 
     snapshot(callId) {

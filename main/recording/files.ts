@@ -3,6 +3,7 @@
  * through a temporary file so a crash never leaves half of one.
  */
 import type * as fsPromises from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { RecordingManifest } from './manifest.ts';
 
 /** The file-system calls recording makes; tests inject failures here. */
@@ -52,6 +53,9 @@ export async function replaceManifest(
   }
 }
 
+/** The finished copy being written at stop (webm-finish.ts): hidden, beside the file. */
+export const finishingPathOf = (mediaPath: string): string =>
+  join(dirname(mediaPath), `.${basename(mediaPath)}.finishing`);
 /** The chain journal beside a media file (see journal.ts). */
 export const journalPathOf = (mediaPath: string): string => `${mediaPath}.chain`;
 export const manifestPathOf = (mediaPath: string): string => `${mediaPath}.json`;

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeCallWith } from './call-account.ts';
 import { createCallWitness } from './call-witness.ts';
+import { createConsentGuard } from './consent-guard.ts';
 import { testKey } from './testing/test-keys.ts';
 import { verifyRecording } from './verify.ts';
 import { createRecordingWriter } from './writer.ts';
@@ -98,12 +99,14 @@ it('a SIGKILLed main keeps what it acknowledged up to 1 s before, valid, and is 
   );
   expect(onDisk).toBeGreaterThanOrEqual(owed);
 
+  const witness = createCallWitness({ me: () => null });
   const recovered = await createRecordingWriter({
     folder: () => folder,
     policy: () => 'allowed',
     appVersion: '0.0.0-kill-test',
     signer: key.signer,
-    describeCall: describeCallWith(createCallWitness({ me: () => null })),
+    describeCall: describeCallWith(witness),
+    consent: createConsentGuard(witness),
   }).recoverInterrupted();
   expect(recovered).toEqual([
     expect.objectContaining({

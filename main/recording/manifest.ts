@@ -18,7 +18,10 @@ export const manifestStatusSchema = z.enum([
   /** Still being written, or the app stopped before closing it (the next start recovers it). */
   'recording',
   'complete',
-  /** Main closed it early: the window reloaded, navigated, closed or crashed. */
+  /**
+   * Main closed it early: the window reloaded, navigated, closed or crashed, or (consentMissing)
+   * someone joined who had not agreed to be recorded.
+   */
   'interrupted',
   /** A write error ended it; what reached the disk is described. */
   'failed',
@@ -106,6 +109,11 @@ export const manifestSchema = z.object({
   /** The system error code that ended a 'failed' recording. */
   error: z.string().optional(),
   /**
+   * Under IT's consent-required: who joined while it recorded without having agreed to be
+   * recorded (user ids); main stopped the recording as they joined.
+   */
+  consentMissing: z.array(z.string()).optional(),
+  /**
    * The file was finished at stop so that players can seek (webm-finish.ts): a new head of
    * `headBytes` (Duration, Cues) replaced the recorded bytes before the first Cluster, kept here;
    * the rest is the recorded bytes unchanged. `bytes` and `sha256` are of the finished file, the
@@ -142,6 +150,7 @@ export interface ClosedFile {
   recovery?: RecordingManifest['recovery'];
   error?: string;
   finished?: RecordingManifest['finished'];
+  consentMissing?: string[];
 }
 
 /** A manifest before signing; `closed` is null for the journal written at start. */
@@ -174,6 +183,7 @@ export function buildManifest(
     ...account,
     ...(closed?.recovery ? { recovery: closed.recovery } : {}),
     ...(closed?.error === undefined ? {} : { error: closed.error }),
+    ...(closed?.consentMissing ? { consentMissing: closed.consentMissing } : {}),
     ...(closed?.finished ? { finished: closed.finished } : {}),
     signer: null,
     ...(closed

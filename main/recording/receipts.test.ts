@@ -16,6 +16,7 @@ import { sleep, startHarness, type Harness } from '../../server/testing/harness.
 import { createKeychainVault } from '../auth/vault.ts';
 import { createSession, type Session } from '../session/session.ts';
 import { describeCallWith } from './call-account.ts';
+import { createConsentGuard } from './consent-guard.ts';
 import { sessionReceiptsApi } from './receipts-api.ts';
 import { createServerReceiptCheck } from './receipts-check.ts';
 import { createRecordingReceipts, type RecordingReceipts } from './receipts.ts';
@@ -107,6 +108,7 @@ function app(session: Session, callId: string, folder: string): Rig {
     appVersion: '9.9.9-test',
     signer: key.signer,
     describeCall: describeCallWith(witness),
+    consent: createConsentGuard(witness),
     receipts,
   });
   return { folder, writer, receipts, callId };

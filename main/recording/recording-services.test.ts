@@ -4,7 +4,15 @@
  * from what the renderer claims; the policy decides whether a cloud-synced folder may be used.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -95,6 +103,7 @@ beforeAll(async () => {
   h = await startHarness();
   await h.addUser('avery', ['Team']);
   await h.addUser('blake', ['Team']);
+  await h.addUser('casey', ['Team']);
 });
 
 afterAll(async () => {
@@ -232,5 +241,174 @@ describe('recording in main’s services', () => {
         /inside Dropbox, which copies its files to the cloud/,
       ) as unknown,
     });
+  });
+});
+
+/** Avery (main's real services, IT's policy as given) in a 1:1 call with Blake (a raw client). */
+async function callBlake(policy?: unknown) {
+  const avery = launch(policy);
+  await avery.services.session.signIn({
+    serverUrl: h.url,
+    username: 'avery',
+    password: 'correct horse battery',
+  });
+  await until('signaling online', () => avery.services.signaling.state().status === 'online');
+  const blake = await h.connect('blake');
+  const averyId = avery.services.session.state().user!.id;
+  const callId = `call_${randomUUID()}`;
+  const send = (event: string, payload: Record<string, unknown>) =>
+    avery.value('signal:send', { event, payload: { callId, ...payload } });
+  await send('call-offer', { to: blake.userId, offer: fakeSdp('offer') });
+  await blake.next('call-offer');
+  await blake.send('call-answer', { to: averyId, callId, answer: fakeSdp('answer') });
+  await until('answer at avery', () => heard(avery, 'call-answer') === 1);
+  const start = (id = callId) =>
+    avery.call('recording:start', {
+      callId: id,
+      participants: [{ id: blake.userId, displayName: 'Blake Tester' }],
+      mimeType: 'video/webm;codecs=vp8,opus',
+    });
+  /** Avery asks each of `who`, and each answers; main relays both ways. */
+  async function ask(
+    who: { client: typeof blake; answer: 'consent-granted' | 'consent-denied' }[],
+  ) {
+    const before = heard(avery, 'recording-state');
+    for (const { client } of who) {
+      await send('recording-state', { to: client.userId, state: 'consent-requested' });
+    }
+    for (const { client, answer } of who) {
+      await client.send('recording-state', { to: averyId, callId, state: answer });
+    }
+    await until('answers at avery', () => heard(avery, 'recording-state') === before + who.length);
+  }
+  return { avery, blake, averyId, callId, send, start, ask };
+}
+
+const refused = (detail: string) => ({
+  ok: false,
+  error: {
+    code: 'consent-missing',
+    message: `Everyone in the call must agree to be recorded first.${detail}`,
+  },
+});
+
+const startedValue = (result: Result<unknown>): { recordingId: string } => {
+  if (!result.ok) throw new Error(`recording:start: ${result.error.message}`);
+  return result.value as { recordingId: string };
+};
+
+const manifestOf = (summary: { folder: string; fileName: string }): RecordingManifest =>
+  JSON.parse(
+    readFileSync(join(summary.folder, `${summary.fileName}.json`), 'utf8'),
+  ) as RecordingManifest;
+
+describe('consent-required, enforced by main', () => {
+  it('refuses recording:start until everyone in the call has allowed it, writing nothing; the answers count for one recording', async () => {
+    // IT set no recording key: consent-required.
+    const { avery, blake, send, start, ask } = await callBlake();
+    const folder = avery.services.settings.recordingsFolder();
+    const files = () => (existsSync(folder) ? readdirSync(folder) : []);
+
+    // The renderer may say everyone agreed; main saw no answer.
+    await expect(start()).resolves.toEqual(refused(' Not yet agreed: Blake Tester.'));
+    await expect(start('call_never_relayed1')).resolves.toEqual(
+      refused(' This app has not seen anyone else join this call.'),
+    );
+    await ask([{ client: blake, answer: 'consent-denied' }]);
+    await expect(start()).resolves.toEqual(refused(' Not yet agreed: Blake Tester.'));
+    expect(files()).toEqual([]);
+
+    await ask([{ client: blake, answer: 'consent-granted' }]);
+    const { recordingId } = startedValue(await start());
+    await avery.value('recording:append', recordingId, new Uint8Array(1_024).fill(3));
+    const summary = await avery.value<{ folder: string; fileName: string }>(
+      'recording:stop',
+      recordingId,
+    );
+    expect(manifestOf(summary).consent.map((e) => e.state)).toEqual([
+      'consent-requested',
+      'consent-denied',
+      'consent-requested',
+      'consent-granted',
+    ]);
+
+    // Blake allowed that recording; another one asks again.
+    await expect(start()).resolves.toEqual(refused(' Not yet agreed: Blake Tester.'));
+    expect(files().sort()).toEqual([summary.fileName, `${summary.fileName}.json`].sort());
+    await send('end-call', { to: blake.userId });
+    blake.socket.disconnect();
+    await avery.services.dispose();
+  });
+
+  it('stops a recording when someone joins who has not agreed: the next append says why, the manifest names them', async () => {
+    const { avery, blake, averyId, callId, send, start, ask } = await callBlake({
+      recording: 'consent-required',
+    });
+    await ask([{ client: blake, answer: 'consent-granted' }]);
+    const { recordingId } = startedValue(await start());
+    await avery.value('recording:append', recordingId, new Uint8Array(2_048).fill(1));
+
+    // Avery rings Casey into the call; Casey joins. Nobody asked Casey.
+    const casey = await h.connect('casey');
+    await send('call-invite', { to: casey.userId });
+    await casey.next('call-invite');
+    expect(await casey.send('call-join', { to: averyId, callId })).toMatchObject({ ok: true });
+    await until('casey joined, at avery', () =>
+      avery.events.some((e) => {
+        const signal = e.payload as { event: string; payload: { participants?: unknown[] } };
+        return (
+          signal.event === 'call-participants' &&
+          (signal.payload.participants ?? []).some(
+            (p) =>
+              (p as { userId: string; state: string }).userId === casey.userId &&
+              (p as { state: string }).state === 'joined',
+          )
+        );
+      }),
+    );
+
+    const stopped = {
+      ok: false,
+      error: {
+        code: 'consent-missing',
+        message:
+          'Recording stopped: Casey Tester joined the call and has not agreed to be recorded. Start recording again to ask everyone.',
+      },
+    };
+    await expect(
+      avery.call('recording:append', recordingId, new Uint8Array(2_048).fill(2)),
+    ).resolves.toEqual(stopped);
+    // The renderer's stop after a failed append answers with what was kept.
+    const summary = await avery.value<{ folder: string; fileName: string; bytes: number }>(
+      'recording:stop',
+      recordingId,
+    );
+    expect(summary.bytes).toBe(2_048);
+    const manifest = manifestOf(summary);
+    expect(manifest).toMatchObject({ status: 'interrupted', consentMissing: [casey.userId] });
+    expect(manifest.participants).toContainEqual(
+      expect.objectContaining({ id: casey.userId, displayName: 'Casey Tester', leftAt: null }),
+    );
+    expect(manifest.consent.filter((e) => e.from === casey.userId)).toEqual([]);
+    await expect(avery.value('recordings:verify', recordingId)).resolves.toMatchObject({
+      verdict: 'valid',
+      status: 'interrupted',
+      reason: expect.stringContaining(
+        'The app stopped it when someone joined who had not agreed to be recorded',
+      ) as unknown,
+    });
+
+    // Asking everyone again, Casey included, lets the next recording start.
+    await expect(start()).resolves.toEqual(
+      refused(' Not yet agreed: Blake Tester and Casey Tester.'),
+    );
+    await ask([
+      { client: blake, answer: 'consent-granted' },
+      { client: casey, answer: 'consent-granted' },
+    ]);
+    await expect(start()).resolves.toMatchObject({ ok: true });
+    await send('end-call', { to: blake.userId });
+    for (const client of [blake, casey]) client.socket.disconnect();
+    await avery.services.dispose();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Recording's part of main's services, wired once for the app and the test host alike: the call
- * witness (fed by the signaling main relays), this install's signing key, the cloud-sync check
- * and the writer that uses them.
+ * witness (fed by the signaling main relays), the consent it saw, this install's signing key, the
+ * cloud-sync check and the writer that uses them.
  */
 import { resolve } from 'node:path';
 import type { RecordingPolicy } from '../../shared/bridge/contract.ts';
@@ -10,6 +10,7 @@ import type { Session } from '../session/session.ts';
 import type { LoadedPolicy } from '../settings/policy.ts';
 import { describeCallWith } from './call-account.ts';
 import { createCallWitness, type CallWitness } from './call-witness.ts';
+import { createConsentGuard } from './consent-guard.ts';
 import { directoryNames } from './directory-names.ts';
 import { recordingsFolderStatus, type RecordingsFolderStatus } from './folder-status.ts';
 import { sessionReceiptsApi } from './receipts-api.ts';
@@ -75,6 +76,7 @@ export function createRecordingServices(deps: RecordingServicesDeps): RecordingS
     appVersion: deps.appVersion,
     signer,
     describeCall: describeCallWith(witness, directoryNames(deps.session)),
+    consent: createConsentGuard(witness),
     folderStatus: statusOf,
     receipts,
   });

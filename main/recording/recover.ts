@@ -2,7 +2,10 @@
  * Closing what a crash left open. A manifest still saying "recording" means the app stopped
  * without closing that file: the next start checks the file against its chain journal up to the
  * last whole chunk found intact on disk, notes the bytes beyond it, and writes a signed manifest
- * with status "recovered" (never "complete": nobody saw the recording end).
+ * with status "recovered" (never "complete": nobody saw the recording end). A crash at stop,
+ * after the finished copy replaced the file (webm-finish.ts) but before the signed manifest, is
+ * told by the `finished` layout the writer put in that manifest first: the chain is then checked
+ * through it. What else a crash leaves beside recordings is cleared afterwards (leftovers.ts).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,7 +13,8 @@ import { errorCode } from './failures.ts';
 import { journalPathOf, manifestPathOf, replaceManifest, type RecordingFs } from './files.ts';
 import { CHAIN_SEED, chainLink, sha256Hex, type ChainEntry } from './hash-chain.ts';
 import { readJournal } from './journal.ts';
-import { scanMedia, type MediaScan } from './media-scan.ts';
+import { clearLeftovers } from './leftovers.ts';
+import { scanMedia, type MediaScan, type ScanLayout } from './media-scan.ts';
 import {
   buildManifest,
   manifestSchema,
@@ -82,6 +86,29 @@ function intactLinks(
   return entries;
 }
 
+/**
+ * Whether the file on disk is the finished copy the journal announced (its head replaced), or
+ * still as recorded: the recorded head starts the file only in the latter.
+ */
+async function finishedLayout(
+  fs: RecordingFs,
+  mediaPath: string,
+  finished: UnsignedManifest['finished'],
+): Promise<(ScanLayout & { headBytes: number; recordedHead: string }) | null> {
+  if (!finished) return null;
+  const recordedHead = Buffer.from(finished.recordedHead, 'base64');
+  const handle = await fs.open(mediaPath, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const start = Buffer.alloc(recordedHead.length);
+    const { bytesRead } = await handle.read(start, 0, start.length, 0);
+    if (bytesRead === start.length && start.equals(recordedHead)) return null;
+  } finally {
+    await handle.close();
+  }
+  return { ...finished, prefix: recordedHead, skip: finished.headBytes };
+}
+
 async function recoverOne(
   deps: RecoverDeps,
   journal: UnsignedManifest,
@@ -89,16 +116,20 @@ async function recoverOne(
 ): Promise<RecordingManifest> {
   const mediaPath = join(deps.folder, journal.file);
   const links = await readJournal(deps.fs, journalPathOf(mediaPath));
+  const layout = await finishedLayout(deps.fs, mediaPath, journal.finished);
   const scan = await scanMedia(
     deps.fs,
     mediaPath,
     links.map((link) => link.length),
+    layout ?? undefined,
   ).catch((error: unknown) => {
     if (errorCode(error) === 'ENOENT') return null;
     throw error;
   });
   const entries = scan ? intactLinks(links, scan) : [];
   const chained = entries.reduce((sum, [length]) => sum + length, 0);
+  // The bytes as recorded: a finished file's new head stands in for the recorded one.
+  const recordedBytes = (scan?.size ?? 0) - (layout ? layout.skip - layout.prefix.length : 0);
   const startedMs = Date.parse(journal.startedAt);
   const endedAt = scan ? scan.mtime.getTime() : Number.isFinite(startedMs) ? startedMs : 0;
   const { participants, consent, participantsCheck } = journal;
@@ -122,9 +153,12 @@ async function recoverOne(
       recovery: {
         journalChunks: links.length,
         verifiedChunks: entries.length,
-        unchainedBytes: (scan?.size ?? 0) - chained,
+        unchainedBytes: recordedBytes - chained,
       },
       ...(scan ? {} : { error: 'ENOENT' }),
+      ...(layout
+        ? { finished: { headBytes: layout.headBytes, recordedHead: layout.recordedHead } }
+        : {}),
     },
   );
   const signed = await deps.signer.sign(recovered);
@@ -155,5 +189,6 @@ export async function recoverFolder(deps: RecoverDeps): Promise<RecordingManifes
       continue;
     }
   }
+  await clearLeftovers({ ...deps, names });
   return recovered;
 }

@@ -55,7 +55,9 @@ const matchesKey = (keyId: string, id: string): boolean =>
 function howItEnded(m: RecordingManifest): string {
   switch (m.status) {
     case 'interrupted':
-      return ' It was cut short (the app window was reloaded, closed or crashed) and holds what was recorded until then.';
+      return m.consentMissing?.length
+        ? ' The app stopped it when someone joined who had not agreed to be recorded (the firm requires consent); it holds what was recorded until then.'
+        : ' It was cut short (the app window was reloaded, closed or crashed) and holds what was recorded until then.';
     case 'failed':
       return ` It stopped early after a write error (${m.error ?? 'unknown'}) and holds what reached the disk.`;
     case 'recovered': {

@@ -16,9 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { Decoder } from 'ts-ebml';
-import { FILE_MODE, type RecordingFs } from './files.ts';
+import { FILE_MODE, finishingPathOf, type RecordingFs } from './files.ts';
 import { seekableHead } from './webm-head.ts';
 import { indexWebm, type WebmIndex } from './webm-index.ts';
 
@@ -84,7 +83,7 @@ export async function prepareFinishedWebm(
 ): Promise<PreparedFinish | null> {
   const index = await indexWebm(fs, path);
   if (!index) return null;
-  const temporary = join(dirname(path), `.${basename(path)}.finishing`);
+  const temporary = finishingPathOf(path);
   const discard = () => fs.unlink(temporary).catch(() => undefined);
   const source = await fs.open(path, 'r');
   try {
@@ -143,15 +142,19 @@ export async function prepareFinishedWebm(
 /**
  * Finishes the recording at `path` in place, or leaves it exactly as recorded (null) when it
  * cannot be finished or anything fails on the way: a recording is never lost to finishing.
+ * `beforeCommit` runs once the finished copy is ready, just before it replaces the file; if it
+ * fails, the file stays as recorded.
  */
 export async function finishWebm(
   fs: RecordingFs,
   path: string,
   recordedSha256: string,
+  beforeCommit?: (layout: FinishedLayout) => Promise<void>,
 ): Promise<PreparedFinish | null> {
   let prepared: PreparedFinish | null = null;
   try {
     prepared = await prepareFinishedWebm(fs, path, recordedSha256);
+    if (prepared && beforeCommit) await beforeCommit(prepared.layout);
     await prepared?.commit();
     return prepared;
   } catch {

@@ -4,11 +4,11 @@
  * (manifest.ts) that main fills from what it saw of the call (call-witness.ts), chains over the
  * chunks (hash-chain.ts) and signs (signing-key.ts). A journal written at start lets the next
  * start close a recording a crash left open (recover.ts). The renderer only holds an opaque id.
+ * Under IT's consent-required, main itself checks that everyone agreed (consent-guard.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as fsPromises from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type {
   ChannelArgs,
   RecordingPolicy,
@@ -22,16 +22,10 @@ import {
   type RecordingContext,
 } from './active-recording.ts';
 import type { DescribeCall } from './call-account.ts';
-import { alreadyStopped, errorCode, noSuchRecording, toFailure } from './failures.ts';
-import {
-  FILE_MODE,
-  FOLDER_MODE,
-  journalPathOf,
-  manifestPathOf,
-  manifestText,
-  writeDurably,
-  type RecordingFs,
-} from './files.ts';
+import { consentRefusal, joinerStop, type ConsentGuard } from './consent-guard.ts';
+import { createRecordingFiles, discardRecordingFiles } from './create-files.ts';
+import { alreadyStopped, noSuchRecording, toFailure } from './failures.ts';
+import { FOLDER_MODE, manifestText, type RecordingFs } from './files.ts';
 import type { RecordingsFolderStatus } from './folder-status.ts';
 import { buildManifest, type ManifestBase, type RecordingManifest } from './manifest.ts';
 import { extensionFor, recordingStem } from './names.ts';
@@ -45,7 +39,6 @@ export type { RecordingManifest } from './manifest.ts';
 
 /** Finished recordings `reveal` and `locate` still know (one run of the app rarely has more). */
 const FINISHED_KEPT = 200;
-const MAX_NAME_ATTEMPTS = 999;
 
 export type RecordingStart = ChannelArgs<'recording:start'>[0];
 
@@ -58,6 +51,8 @@ export interface RecordingWriterDeps {
   signer: RecordingSigner;
   /** The call as main saw it: the manifest's participants and consent come from here. */
   describeCall: DescribeCall;
+  /** Under IT's consent-required: who agreed, from the same witness (consent-guard.ts). */
+  consent: ConsentGuard;
   /** A cloud-synced folder: a warning, or a refusal when IT's policy forbids it. */
   folderStatus?: (folder: string) => RecordingsFolderStatus;
   /** The server's receipts, asked for in the background (none in tests that need no server). */
@@ -98,6 +93,8 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
   const now = deps.now ?? Date.now;
   const active = new Map<string, ActiveRecording>();
   const finished = new Map<string, Finished>();
+  /** Recordings started under consent-required: where the answers they started on begin. */
+  const consentSince = new Map<string, number>();
 
   const context: RecordingContext = {
     fs,
@@ -107,6 +104,7 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
     onClosed(id, summary, failure) {
       const rec = active.get(id);
       active.delete(id);
+      consentSince.delete(id);
       finished.set(id, { path: rec?.files.path ?? '', summary, failure });
       if (rec) deps.receipts?.closed(id, rec.files.manifestPath);
       for (const oldest of finished.keys()) {
@@ -115,48 +113,6 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       }
     },
   };
-
-  /** Creates the media file, its manifest and its journal under the first free name. */
-  async function createFiles(
-    folder: string,
-    stem: string,
-    extension: string,
-    journalFor: (fileName: string) => string,
-  ): Promise<OpenFiles> {
-    for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
-      const fileName = `${stem}${attempt === 1 ? '' : ` (${attempt})`}${extension}`;
-      const path = join(folder, fileName);
-      let media: FileHandle;
-      try {
-        media = await fs.open(path, 'wx', FILE_MODE);
-      } catch (error) {
-        if (errorCode(error) === 'EEXIST') continue;
-        throw error;
-      }
-      const made: string[] = [path];
-      try {
-        await writeDurably(fs, manifestPathOf(path), journalFor(fileName), 'wx');
-        made.push(manifestPathOf(path));
-        const journal = await fs.open(journalPathOf(path), 'wx', FILE_MODE);
-        return {
-          folder,
-          fileName,
-          path,
-          manifestPath: manifestPathOf(path),
-          journalPath: journalPathOf(path),
-          media,
-          journal,
-        };
-      } catch (error) {
-        // These files are ours and still empty: removing them loses nothing.
-        await media.close().catch(() => undefined);
-        for (const file of made) await fs.unlink(file).catch(() => undefined);
-        if (errorCode(error) === 'EEXIST') continue;
-        throw error;
-      }
-    }
-    throw Object.assign(new Error('no free file name'), { code: 'EEXIST' });
-  }
 
   async function stop(
     recordingId: string,
@@ -175,10 +131,24 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
     return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   }
 
+  // Someone came into a call being recorded under consent-required without having agreed to it:
+  // that recording ends now, before their media can reach it.
+  deps.consent.onJoined((callId, personId) => {
+    for (const [id, since] of consentSince) {
+      const rec = active.get(id);
+      if (rec?.callId !== callId) continue;
+      const joiner = deps.consent.missing(callId, since)?.filter((p) => p.id === personId) ?? [];
+      if (joiner.length === 0) continue;
+      const reason = { failure: joinerStop(joiner), consentMissing: [personId] };
+      // Never awaited: the next append or stop of the renderer hears the outcome.
+      rec.stop('interrupted', reason).catch(() => undefined);
+    }
+  });
+
   return {
     async start(request) {
-      // 'consent-required' is allowed here: the renderer asks first, and main records the answers.
-      if (deps.policy() === 'disabled') {
+      const policy = deps.policy();
+      if (policy === 'disabled') {
         throw new BridgeFailure(
           'recording-disabled',
           'Recording is turned off for this computer by your firm’s policy.',
@@ -187,6 +157,11 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       const folder = resolve(deps.folder());
       const synced = deps.folderStatus?.(folder);
       if (synced?.refused) throw new BridgeFailure('cloud-synced-folder', synced.message ?? '');
+      // Main's own account of who agreed, never the renderer's: nothing is created without it.
+      const guarded = policy === 'consent-required';
+      const refusal = () => (guarded ? consentRefusal(deps.consent, request.callId) : null);
+      const early = refusal();
+      if (early) throw early;
       const startedAt = now();
       const id = `rec_${randomBytes(16).toString('base64url')}`;
       const claimed = request.participants.map(({ id: userId, displayName }) => ({
@@ -208,7 +183,8 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       let files: OpenFiles;
       try {
         await fs.mkdir(folder, { recursive: true, mode: FOLDER_MODE });
-        files = await createFiles(
+        files = await createRecordingFiles(
+          fs,
           folder,
           recordingStem(startedAt, names),
           extensionFor(request.mimeType),
@@ -217,8 +193,19 @@ export function createRecordingWriter(deps: RecordingWriterDeps): RecordingWrite
       } catch (error) {
         throw toFailure(error, folder, null);
       }
+      // Again, with nothing awaited from here on: someone may have joined meanwhile, or another
+      // start used the same answers.
+      const late = refusal();
+      if (late) {
+        await discardRecordingFiles(fs, files);
+        throw late;
+      }
       const info = { base: { ...base, file: files.fileName }, claimed, startAccount };
       active.set(id, openActiveRecording(id, files, info, context));
+      if (guarded) {
+        consentSince.set(id, deps.consent.since(request.callId));
+        deps.consent.use(request.callId);
+      }
       // Never awaited: the recording runs whether or not the server answers.
       deps.receipts?.started(id, request.callId);
       return { recordingId: id };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, win32 } from 'node:path';
 import { z } from 'zod';
 import { isServerUrl, recordingPolicySchema } from '../../shared/bridge/contract.ts';
+import { isMailAddress, isMailDomain } from '../archive/archive-addresses.ts';
 import { GUEST_LINK_MAX_MINUTES, GUEST_LINK_MIN_MINUTES } from '../../shared/protocol/guest.ts';
 import { iceServerSchema } from '../../shared/protocol/rest.ts';
 import { insecureServerUrl, type ServerUrlRule } from './server-url-rule.ts';
@@ -46,6 +47,13 @@ export const policySchema = z
     updateChannel: z
       .string()
       .regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as "stable" or "beta"'),
+    // Export for archive: the journal message's To, and the domain of the advisor's From.
+    archiveJournalAddress: z
+      .string()
+      .refine(isMailAddress, 'must be an e-mail address such as "journal@example-firm.com"'),
+    archiveFromDomain: z
+      .string()
+      .refine(isMailDomain, 'must be a mail domain such as "example-firm.com"'),
   })
   .partial()
   .strict();

@@ -237,16 +237,16 @@ describe('settings without a policy', () => {
 });
 
 describe('recordings folder', () => {
-  it('changes only through the picker, which is shown the current folder', async () => {
+  it('changes only through the picker, which is shown the current folder and says what for', async () => {
     const shown: string[] = [];
     const settings = make({
-      chooseFolder: (current) => {
-        shown.push(current);
+      chooseFolder: (current, title) => {
+        shown.push(current, title);
         return Promise.resolve('/data/recordings');
       },
     });
     const view = await settings.chooseRecordingsFolder();
-    expect(shown).toEqual([defaultFolder()]);
+    expect(shown).toEqual([defaultFolder(), 'Choose where recordings are saved']);
     expect(view.recordingsFolder).toBe('/data/recordings');
     expect(pushed).toEqual([{ event: 'settings:changed', payload: view }]);
     expect(make().recordingsFolder()).toBe('/data/recordings');

@@ -42,6 +42,9 @@ const MANAGED_MESSAGE: Partial<Record<ManagedKey, string>> = {
     'Your IT team has set where recordings are saved, so it cannot be changed here.',
 };
 
+/** The folder picker's title when choosing the recordings folder. */
+export const RECORDINGS_FOLDER_TITLE = 'Choose where recordings are saved';
+
 export interface SettingsDeps {
   store: SettingsStore;
   /** What `loadPolicy` read; with an error, nothing of the policy is applied. */
@@ -49,8 +52,8 @@ export interface SettingsDeps {
   /** The user's Documents folder (absolute); recordings default to a folder in it. */
   documentsDir: string;
   sink: EventSink;
-  /** The OS folder picker (Electron's dialog in the app); null when cancelled. */
-  chooseFolder: (current: string) => Promise<string | null>;
+  /** The OS folder picker (Electron's dialog in the app) with its title; null when cancelled. */
+  chooseFolder: (current: string, title: string) => Promise<string | null>;
   /** Which server addresses may be saved (https:// only, loopback http:// when unpackaged). */
   serverUrlRule?: ServerUrlRule;
   /**
@@ -191,7 +194,7 @@ export function createSettings(deps: SettingsDeps): Settings {
 
   let picking: Promise<SettingsView> | null = null;
   const pickFolder = async (): Promise<SettingsView> => {
-    const chosen = await deps.chooseFolder(settings.recordingsFolder());
+    const chosen = await deps.chooseFolder(settings.recordingsFolder(), RECORDINGS_FOLDER_TITLE);
     if (chosen === null) return view();
     const folder = storedSettingsSchema.shape.recordingsFolder.safeParse(chosen);
     // The picker is the OS's own dialog; a relative path from it is a bug, not user input.

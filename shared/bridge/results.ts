@@ -13,6 +13,8 @@ export type BridgeErrorCode =
   | 'session-expired'
   | 'managed-by-policy'
   | 'recording-disabled'
+  /** IT requires consent: not everyone in the call has agreed to be recorded. */
+  | 'consent-missing'
   | 'no-such-recording'
   /** The recording is not what was recorded (or not finished): it is not exported. */
   | 'recording-not-intact'

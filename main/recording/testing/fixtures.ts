@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RecordingPolicy } from '../../../shared/bridge/contract.ts';
 import { describeCallWith } from '../call-account.ts';
 import { createCallWitness, type CallWitness } from '../call-witness.ts';
+import { createConsentGuard } from '../consent-guard.ts';
 import type { RecordingFs } from '../files.ts';
 import type { RecordingsFolderStatus } from '../folder-status.ts';
 import type { RecordingManifest } from '../manifest.ts';
@@ -76,6 +77,7 @@ export function writerFor(folder: string, options: WriterOptions) {
     policy: () => policy,
     appVersion: '9.9.9-test',
     describeCall: describeCallWith(witness),
+    consent: createConsentGuard(witness),
     ...rest,
   });
 }

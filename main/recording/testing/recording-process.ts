@@ -1,17 +1,22 @@
 /**
  * A stand-in for the app's main process while it records: the real writer appends a real WebM
  * file in pieces at the pace a MediaRecorder would send them, and reports after each append
- * what has been acknowledged. The kill test SIGKILLs this process mid-recording.
+ * what has been acknowledged. The kill test SIGKILLs this process mid-recording; with a crash
+ * point it kills itself at that point of stop instead (finish-crash.test.ts).
  *   node recording-process.ts <recordings folder> <webm file> <piece bytes> <interval ms> <key service>
+ *                             [before-finishing-rename | after-finishing-rename]
  */
 import { readFileSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import keytar from 'keytar';
 import { describeCallWith } from '../call-account.ts';
 import { createCallWitness } from '../call-witness.ts';
+import { createConsentGuard } from '../consent-guard.ts';
+import type { RecordingFs } from '../files.ts';
 import { createRecordingSigner } from '../signing-key.ts';
 import { createRecordingWriter } from '../writer.ts';
 
-const [folder, source, pieceArg, intervalArg, service] = process.argv.slice(2);
+const [folder, source, pieceArg, intervalArg, service, crashAt] = process.argv.slice(2);
 if (!folder || !source || !pieceArg || !intervalArg || !service) {
   throw new Error('usage: see the header');
 }
@@ -35,12 +40,25 @@ witness.sent(
   { ok: true },
 );
 
+/** The real file system; SIGKILL just before or after the finished copy replaces the file. */
+const fs: RecordingFs = {
+  ...fsp,
+  async rename(from, to) {
+    const finishing = String(from).endsWith('.finishing');
+    if (finishing && crashAt === 'before-finishing-rename') process.kill(process.pid, 'SIGKILL');
+    await fsp.rename(from, to);
+    if (finishing && crashAt === 'after-finishing-rename') process.kill(process.pid, 'SIGKILL');
+  },
+};
+
 const writer = createRecordingWriter({
+  fs,
   folder: () => folder,
   policy: () => 'allowed',
   appVersion: '0.0.0-kill-test',
   signer: createRecordingSigner(keytar, { service }),
   describeCall: describeCallWith(witness),
+  consent: createConsentGuard(witness),
 });
 const { recordingId } = await writer.start({
   callId,
