@@ -17,13 +17,29 @@ import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
 import { sendQualityFor } from '../renderer/call/send-quality.ts';
+import { profileSteady } from './support/page-profile.ts';
 import { fixed, percentile } from './support/stats.ts';
 
 /** Timed set-ups per meeting size (kept small: the whole bench should fit in ~10 min on 2 cores). */
 const REPEATS: Record<number, number> = { 2: 5, 3: 3, 4: 3 };
+/** BENCH_MEETING_REPEATS=n: n timed set-ups for every size (quick A/B runs). */
+const REPEATS_OVERRIDE = Number(process.env.BENCH_MEETING_REPEATS ?? 0);
+const repeatsFor = (size: number) => REPEATS_OVERRIDE || (REPEATS[size] ?? 3);
+/** BENCH_MEETING_PROFILE=1: after the CPU window, where the CPU goes (bench/support/page-profile.ts). */
+const PROFILE = process.env.BENCH_MEETING_PROFILE === '1';
+/**
+ * BENCH_MEETING_APP_SCRIPT=<file>: JavaScript run in each app page once the last meeting is up,
+ * before the CPU window (an experiment: e.g. a style that hides the self-view).
+ */
+const APP_SCRIPT = process.env.BENCH_MEETING_APP_SCRIPT;
+/** BENCH_MEETING_BARE_LAYOUT=app: bare pages show their videos as the app does (installBare). */
+const BARE_APP_LAYOUT = process.env.BENCH_MEETING_BARE_LAYOUT === 'app';
+/** BENCH_MEETING_ONLY_APP=1: the app's meetings only (A/B runs of a change to the app). */
+const ONLY_APP = process.env.BENCH_MEETING_ONLY_APP === '1';
 const SIZES = (process.env.BENCH_MEETING_SIZES ?? '2,3,4').split(',').map(Number);
 const SETTLE_MS = 3_000;
-const CPU_WINDOW_MS = 10_000;
+/** BENCH_MEETING_CPU_MS: a longer window averages out a busy machine. */
+const CPU_WINDOW_MS = Number(process.env.BENCH_MEETING_CPU_MS ?? 10_000);
 /** A meeting not formed by then is broken, not slow. */
 const FORM_TIMEOUT_MS = 45_000;
 const USERNAMES = ['avery', 'blake', 'casey', 'drew'];
@@ -32,6 +48,11 @@ const displayName = (username: string) =>
 const videoLabel = (name: string) => `${name}'s video`;
 
 /**
+ * BENCH_MEETING_RENDERER_ROOT=<dir>: the app's renderer built from another copy of the repo
+ * (e.g. `git archive HEAD renderer shared | tar -x -C <dir>`, node_modules linked), for A/B.
+ */
+const RENDERER_ROOT = process.env.BENCH_MEETING_RENDERER_ROOT ?? join(import.meta.dirname, '..');
+/**
  * The renderer as e2e/host/renderer-build.ts builds it, into a folder of its own: rebuilding
  * out/e2e-renderer (emptied first) under an e2e run in progress would pull files from under it.
  */
@@ -39,11 +60,12 @@ const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-meeting-rende
 
 async function buildRenderer(): Promise<void> {
   await build({
-    root: join(import.meta.dirname, '..', 'renderer'),
+    root: join(RENDERER_ROOT, 'renderer'),
     base: './',
     plugins: [react()],
     logLevel: 'warn',
-    build: { outDir: RENDERER_OUT, emptyOutDir: true, sourcemap: false },
+    // A profile run names functions as written (unminified; its other numbers come from that build).
+    build: { outDir: RENDERER_OUT, emptyOutDir: true, sourcemap: false, minify: !PROFILE },
   });
 }
 
@@ -68,6 +90,8 @@ interface SizeResult {
   slowest: string[];
   ring: number[];
   cpuTotal: number;
+  /** The same, by Chromium process kind. */
+  cpuByKind: Map<string, number>;
   hostCpu: number;
   sent: { name: string; links: Sent[] }[];
 }
@@ -222,8 +246,25 @@ function cpuSecondsOf(pid: string): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds of every Chromium process descended from this Node process (browser, GPU, renderers). */
-function ourChromiumCpuSeconds(): number {
+/** What a Chromium process is, from its command line: renderer, gpu, audio, network, browser… */
+function kindOf(cmdline: string): string {
+  // Chromium rewrites its title: the arguments may be one space-separated string.
+  const args = cmdline.split(/[\0 ]/);
+  const arg = (name: string) =>
+    args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
+  const type = arg('type');
+  if (type === null) return 'browser';
+  if (type === 'gpu-process') return 'gpu';
+  if (type !== 'utility') return type;
+  const sub = arg('utility-sub-type') ?? 'utility';
+  return sub.replace(/\.mojom\.\w+$/, '').replace(/_/g, '-');
+}
+
+/**
+ * CPU seconds of every Chromium process descended from this Node process, by kind (browser,
+ * gpu: the display compositor with --disable-gpu, renderer, audio, network, video-capture).
+ */
+function ourChromiumCpuSeconds(): Map<string, number> {
   const parent = new Map<string, string>();
   const command = new Map<string, string>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -243,27 +284,38 @@ function ourChromiumCpuSeconds(): number {
     }
     return false;
   };
-  let total = 0;
+  const byKind = new Map<string, number>();
   for (const [pid, cmd] of command) {
     if (!cmd.includes('chromium') || !ours(pid)) continue;
     try {
-      total += cpuSecondsOf(pid);
+      const kind = kindOf(cmd);
+      byKind.set(kind, (byKind.get(kind) ?? 0) + cpuSecondsOf(pid));
     } catch {
       // the process ended meanwhile
     }
   }
-  return total;
+  return byKind;
 }
 
-/** % of one core used by our Chromium (all of it) and by this Node process, during `ms`. */
-async function cpuDuring(ms: number): Promise<{ chromium: number; host: number }> {
+const sum = (byKind: Map<string, number>) => [...byKind.values()].reduce((a, b) => a + b, 0);
+
+/** % of one core used by our Chromium (all of it, and by kind) and by this Node process, during `ms`. */
+async function cpuDuring(
+  ms: number,
+): Promise<{ chromium: number; byKind: Map<string, number>; host: number }> {
   const before = ourChromiumCpuSeconds();
   const hostBefore = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, ms));
   const host = process.cpuUsage(hostBefore);
+  const after = ourChromiumCpuSeconds();
+  const percent = (seconds: number) => (100 * seconds) / (ms / 1000);
+  const byKind = new Map(
+    [...after].map(([kind, seconds]) => [kind, percent(seconds - (before.get(kind) ?? 0))]),
+  );
   return {
-    chromium: (100 * (ourChromiumCpuSeconds() - before)) / (ms / 1000),
-    host: (100 * ((host.user + host.system) / 1e6)) / (ms / 1000),
+    chromium: percent(sum(after) - sum(before)),
+    byKind,
+    host: percent((host.user + host.system) / 1e6),
   };
 }
 
@@ -401,25 +453,40 @@ async function benchApp(
       slowest: [],
       ring: [],
       cpuTotal: 0,
+      cpuByKind: new Map(),
       hostCpu: 0,
       sent: [],
     };
-    const repeats = REPEATS[size] ?? 3;
+    const repeats = repeatsFor(size);
     for (let i = 0; i < repeats; i++) {
       const { setup, ring, slowest } = await formMeeting(advisors);
       result.setup.push(setup);
       result.slowest.push(slowest);
       result.ring.push(ring);
       if (i === repeats - 1) {
+        if (APP_SCRIPT) {
+          const script = readFileSync(APP_SCRIPT, 'utf8');
+          for (const advisor of advisors) {
+            const answer: unknown = await advisor.page.evaluate(script);
+            log(
+              `N=${size} app  ${APP_SCRIPT} in ${advisor.username}'s page: ${JSON.stringify(answer)}`,
+            );
+          }
+        }
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         const cpu = await cpuDuring(CPU_WINDOW_MS);
         result.cpuTotal = cpu.chromium;
+        result.cpuByKind = cpu.byKind;
         result.hostCpu = cpu.host;
         for (const advisor of advisors) {
           result.sent.push({
             name: displayName(advisor.username),
             links: await sentVideo(advisor.page),
           });
+        }
+        if (PROFILE) {
+          const pages = advisors.map((a) => a.page);
+          await profileSteady(`N=${size} app `, browser, pages, CPU_WINDOW_MS, log);
         }
       }
       await hangUpAll(advisors);
@@ -448,8 +515,12 @@ interface BareApi {
   reset(): void;
 }
 
-/** Runs in a bare page: defines `window.__bare`, the page's whole WebRTC side. */
-function installBare(): void {
+/**
+ * Runs in a bare page: defines `window.__bare`, the page's whole WebRTC side. `appLayout`: the
+ * videos in the app's grid, scaled into tiles, with a mirrored self-view (BENCH_MEETING_BARE_LAYOUT),
+ * to tell what the app costs beyond showing the same videos the same way.
+ */
+function installBare(appLayout: boolean): void {
   const w = window as unknown as {
     __bare: BareApi;
     __peerConnections: RTCPeerConnection[];
@@ -460,6 +531,15 @@ function installBare(): void {
   let stream: MediaStream | null = null;
   let encoding: RTCRtpEncodingParameters = {};
   w.__peerConnections = [];
+  if (appLayout) {
+    const style = document.createElement('style');
+    // The app's stage at 1280x800 for three or four: two columns of tiles about 614x352.
+    style.textContent = `body { margin: 0; padding: 8px; display: grid; gap: 8px;
+      grid-template-columns: 1fr 1fr; grid-auto-rows: 352px; background: #11151a; }
+      video { width: 100%; height: 100%; object-fit: contain; border-radius: 6px; background: #000; }
+      video.self { object-fit: cover; transform: scaleX(-1); }`;
+    document.head.append(style);
+  }
 
   const connection = (peer: string): RTCPeerConnection => {
     const existing = pcs.get(peer);
@@ -515,6 +595,15 @@ function installBare(): void {
           frameRate: { ideal: fps, max: fps },
         },
       });
+      if (appLayout) {
+        const self = document.createElement('video');
+        self.className = 'self';
+        self.muted = true;
+        self.autoplay = true;
+        self.srcObject = stream;
+        document.body.append(self);
+        void self.play().catch(() => undefined);
+      }
     },
     async offer(peer) {
       const pc = connection(peer);
@@ -611,7 +700,7 @@ async function openBarePages(browser: Browser, size: number, url: string): Promi
       },
     );
     await entry.page.goto(url);
-    await entry.page.evaluate(installBare);
+    await entry.page.evaluate(installBare, BARE_APP_LAYOUT);
     pages.push(entry);
   }
   return pages;
@@ -631,10 +720,11 @@ async function benchBare(size: number, url: string): Promise<SizeResult> {
       slowest: [],
       ring: [],
       cpuTotal: 0,
+      cpuByKind: new Map(),
       hostCpu: 0,
       sent: [],
     };
-    const repeats = REPEATS[size] ?? 3;
+    const repeats = repeatsFor(size);
     // The pages stay open across set-ups, as the app's windows do; each set-up starts cold.
     const pages = await openBarePages(browser, size, url);
     for (let i = 0; i < repeats; i++) {
@@ -682,8 +772,13 @@ async function benchBare(size: number, url: string): Promise<SizeResult> {
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         const cpu = await cpuDuring(CPU_WINDOW_MS);
         result.cpuTotal = cpu.chromium;
+        result.cpuByKind = cpu.byKind;
         result.hostCpu = cpu.host;
         for (const p of pages) result.sent.push({ name: p.name, links: await sentVideo(p.page) });
+        if (PROFILE) {
+          const all = pages.map((p) => p.page);
+          await profileSteady(`N=${size} bare`, browser, all, CPU_WINDOW_MS, log);
+        }
       }
     }
     for (const p of pages) await p.context.close();
@@ -715,6 +810,15 @@ function describeSent(sent: SizeResult['sent']): string {
     .join('; ');
 }
 
+/**
+ * CPU per frame sent (ms of a core), from the same window: on a saturated machine a starved
+ * meeting sends fewer frames and so shows less CPU; per frame it does not look cheaper.
+ */
+function cpuPerFrame(r: SizeResult): number {
+  const framesPerSecond = r.sent.flatMap((s) => s.links).reduce((sum, l) => sum + l.fps, 0);
+  return (10 * r.cpuTotal) / framesPerSecond;
+}
+
 function report(size: number, kind: 'app' | 'bare', r: SizeResult): void {
   const tag = `N=${size} ${kind.padEnd(4)}`;
   const span =
@@ -731,7 +835,16 @@ function report(size: number, kind: 'app' | 'bare', r: SizeResult): void {
   log(
     `${tag} CPU per participant: ${fixed(r.cpuTotal / size, 0)} % of a core  (whole Chromium of this bench ${fixed(r.cpuTotal, 0)} % over ${CPU_WINDOW_MS / 1000} s, ÷ ${size}; Node test process ${fixed(r.hostCpu, 1)} %)`,
   );
+  log(
+    `${tag} CPU by process kind (% of a core, all N): ${[...r.cpuByKind]
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, percent]) => `${kind} ${fixed(percent, 1)}`)
+      .join(', ')}`,
+  );
   log(`${tag} sent video per link (getStats): ${describeSent(r.sent)}`);
+  log(
+    `${tag} CPU per frame sent: ${fixed(cpuPerFrame(r), 1)} ms (all Chromium ÷ frames/s over every link)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -763,10 +876,14 @@ async function main(): Promise<void> {
     log(
       'App invitees answer from an in-page watcher the moment the dialog shows (no human or Playwright delay)',
     );
+    if (BARE_APP_LAYOUT) {
+      log('Bare pages show their videos as the app does: a grid of scaled tiles and a self-view');
+    }
     for (const size of SIZES) {
       log();
       const app = await benchApp(size, server, renderer.origin);
       report(size, 'app', app);
+      if (ONLY_APP) continue;
       const bareResult = await benchBare(size, bareUrl);
       report(size, 'bare', bareResult);
       results.set(size, { app, bare: bareResult });
@@ -781,8 +898,9 @@ async function main(): Promise<void> {
   for (const [size, { app, bare: b }] of results) {
     const setupRatio = sortedP(app.setup, 50) / sortedP(b.setup, 50);
     const cpuRatio = app.cpuTotal / b.cpuTotal;
+    const frameRatio = cpuPerFrame(app) / cpuPerFrame(b);
     log(
-      `N=${size}  set-up ${fixed(sortedP(app.setup, 50), 0).padStart(5)} / ${fixed(sortedP(b.setup, 50), 0).padStart(5)} ms = ${fixed(setupRatio, 2)}${setupRatio <= 1.2 ? '' : ' (over target)'}   CPU/participant ${fixed(app.cpuTotal / size, 0).padStart(3)} / ${fixed(b.cpuTotal / size, 0).padStart(3)} % = ${fixed(cpuRatio, 2)}${cpuRatio <= 1.2 ? '' : ' (over target)'}`,
+      `N=${size}  set-up ${fixed(sortedP(app.setup, 50), 0).padStart(5)} / ${fixed(sortedP(b.setup, 50), 0).padStart(5)} ms = ${fixed(setupRatio, 2)}${setupRatio <= 1.2 ? '' : ' (over target)'}   CPU/participant ${fixed(app.cpuTotal / size, 0).padStart(3)} / ${fixed(b.cpuTotal / size, 0).padStart(3)} % = ${fixed(cpuRatio, 2)}${cpuRatio <= 1.2 ? '' : ' (over target)'}   per frame sent ${fixed(frameRatio, 2)}`,
     );
   }
   log(`load average at end: ${load()} (2 cores here; numbers under load are noisy)`);

@@ -1,23 +1,32 @@
+import { memo } from 'react';
 import type { RecordingPolicy } from '../../shared/bridge/contract.ts';
 import type { CallEngine, CallSnapshot } from '../call/types.ts';
 import { SHORTCUTS } from './hooks/use-call-shortcuts.ts';
 import { InviteClientButton } from './invite-client-button.tsx';
 
-/** Mute, camera, share, record, invite a client, hang up. Labels say what a click does. */
-export function CallControls({
-  call,
+/**
+ * Mute, camera, share, record, invite a client, hang up. Labels say what a click does. Takes
+ * only the parts of the call it shows, so the call's other changes (who speaks, the quality
+ * every second) do not render it again.
+ */
+export const CallControls = memo(function CallControls({
+  local,
+  recording,
+  active,
+  peerName,
   engine,
   recordingPolicy,
   onShareScreen,
 }: {
-  call: CallSnapshot;
+  local: CallSnapshot['local'];
+  recording: CallSnapshot['recording'];
+  active: boolean;
+  /** Who is asked first when recording needs consent. */
+  peerName: string | null;
   engine: CallEngine;
   recordingPolicy: RecordingPolicy;
   onShareScreen: () => void;
 }) {
-  const { local, recording } = call;
-  const active = call.phase === 'active';
-
   let record;
   if (recordingPolicy === 'disabled') {
     record = <span className="muted small">Recording is turned off by your IT team</span>;
@@ -52,7 +61,7 @@ export function CallControls({
         disabled={!active || recording.state !== 'off'}
         title={
           recordingPolicy === 'consent-required'
-            ? `${call.peer?.displayName ?? 'The other party'} is asked first`
+            ? `${peerName ?? 'The other party'} is asked first`
             : undefined
         }
         onClick={() => {
@@ -111,4 +120,4 @@ export function CallControls({
       </button>
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 
 function format(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
@@ -6,7 +6,7 @@ function format(seconds: number): string {
 }
 
 /** mm:ss since the call became active (00:00 while it connects). */
-export function CallTimer({ since }: { since: number | null }) {
+export const CallTimer = memo(function CallTimer({ since }: { since: number | null }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (since === null) return;
@@ -24,4 +24,4 @@ export function CallTimer({ since }: { since: number | null }) {
       {format(seconds)}
     </span>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { ConnectionState } from '../../shared/bridge/contract.ts';
 
 const LABELS: Record<ConnectionState['status'], string> = {
@@ -9,7 +10,11 @@ const LABELS: Record<ConnectionState['status'], string> = {
 };
 
 /** Our own connection to the firm's server (signaling), in plain words. */
-export function ConnectionStatus({ connection }: { connection: ConnectionState }) {
+export const ConnectionStatus = memo(function ConnectionStatus({
+  connection,
+}: {
+  connection: ConnectionState;
+}) {
   const detail =
     connection.status === 'auth-failed' || connection.status === 'offline'
       ? connection.message
@@ -21,4 +26,4 @@ export function ConnectionStatus({ connection }: { connection: ConnectionState }
       {detail ? <span className="detail">: {detail}</span> : null}
     </p>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { memo, useEffect, useRef, useSyncExternalStore } from 'react';
 import { advisor } from '../bridge.ts';
 import type { WaitingGuest } from '../call/guest-lobby.ts';
 import type { CallEngine } from '../call/types.ts';
@@ -18,9 +18,10 @@ function labels(waiting: readonly WaitingGuest[]): Map<string, string> {
 
 /**
  * Clients waiting in the lobby, over whatever screen shows (home, settings, a call), each with
- * Admit and Deny; an OS notification for each when the window is in the background.
+ * Admit and Deny; an OS notification for each when the window is in the background. Renders
+ * on a change of the lobby, not on every change of the call around it.
  */
-export function GuestLobbyNotice({
+export const GuestLobbyNotice = memo(function GuestLobbyNotice({
   engine,
   notify,
 }: {
@@ -111,4 +112,4 @@ export function GuestLobbyNotice({
       )}
     </div>
   );
-}
+});

@@ -2,14 +2,18 @@
  * Camera, microphone and speaker, changeable mid-call. A choice is saved to Settings like any
  * other, and the call follows it (useDevicesFollow swaps the tracks with replaceTrack).
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import type { SettingsView, UserSettings } from '../../shared/bridge/contract.ts';
 import type { CallEngine } from '../call/types.ts';
 import { advisor } from '../bridge.ts';
 import { DeviceSelects } from './device-selects.tsx';
 import { useDevices } from './hooks/use-devices.ts';
 
-export function InCallDevices({ settings }: { settings: SettingsView | null }) {
+export const InCallDevices = memo(function InCallDevices({
+  settings,
+}: {
+  settings: SettingsView | null;
+}) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { devices } = useDevices();
@@ -40,7 +44,7 @@ export function InCallDevices({ settings }: { settings: SettingsView | null }) {
       )}
     </div>
   );
-}
+});
 
 /** While a call runs, a change of camera or microphone in Settings is applied to it. */
 export function useDevicesFollow(engine: CallEngine, settings: SettingsView | null): void {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type {
   ConnectionState,
   RecordingPolicy,
@@ -52,6 +52,9 @@ export function InCallScreen({
   const active = call.phase === 'active';
   const recorders = participants.filter((p) => p.recording).map((p) => p.displayName);
   const sharingButNoScreen = participants.find((p) => p.sharing && !p.screen);
+  const startPicking = useCallback(() => {
+    setPicking(true);
+  }, []);
 
   useCallShortcuts({
     toggleMute: () => {
@@ -128,12 +131,13 @@ export function InCallScreen({
       <footer className="call-footer">
         <QualityIndicator quality={call.quality} />
         <CallControls
-          call={call}
+          local={local}
+          recording={recording}
+          active={active}
+          peerName={call.peer?.displayName ?? null}
           engine={engine}
           recordingPolicy={recordingPolicy}
-          onShareScreen={() => {
-            setPicking(true);
-          }}
+          onShareScreen={startPicking}
         />
         <button
           type="button"

@@ -1,22 +1,44 @@
+import { memo } from 'react';
 import type { RemoteParticipant } from '../call/types.ts';
 import { VideoView } from './video-view.tsx';
+
+interface TileProps {
+  person: RemoteParticipant;
+  speakerId: string | null;
+  active: boolean;
+  small?: boolean;
+}
+
+/**
+ * Only what a tile shows decides whether it renders again: the quality samples that come every
+ * second, or another person's change, leave it alone. Add a field here when the tile shows it.
+ */
+function sameTile(a: TileProps, b: TileProps): boolean {
+  const [p, q] = [a.person, b.person];
+  const samePerson =
+    p === q ||
+    (p.id === q.id &&
+      p.displayName === q.displayName &&
+      p.guest === q.guest &&
+      p.camera === q.camera &&
+      p.speaking === q.speaking &&
+      p.connection === q.connection &&
+      p.muted === q.muted &&
+      p.cameraOff === q.cameraOff);
+  return samePerson && a.speakerId === b.speakerId && a.active === b.active && a.small === b.small;
+}
 
 /**
  * One person's camera tile: their video (which also plays their voice), their name (marked when
  * they are a client from a meeting link), whether they speak now, and their mute/camera state in
  * words (announced when it changes).
  */
-export function ParticipantTile({
+export const ParticipantTile = memo(function ParticipantTile({
   person,
   speakerId,
   active,
   small = false,
-}: {
-  person: RemoteParticipant;
-  speakerId: string | null;
-  active: boolean;
-  small?: boolean;
-}) {
+}: TileProps) {
   const name = person.displayName;
   const classes = ['tile', small ? 'small' : '', person.speaking ? 'speaking' : '']
     .filter(Boolean)
@@ -48,4 +70,4 @@ export function ParticipantTile({
       </ul>
     </figure>
   );
-}
+}, sameTile);

@@ -1,9 +1,14 @@
+import { memo } from 'react';
 import type { Quality } from '../call/types.ts';
 
 const dash = '–';
 
 /** The call's connection quality in words and numbers (from the engine's getStats sampling). */
-export function QualityIndicator({ quality }: { quality: Quality | null }) {
+export const QualityIndicator = memo(function QualityIndicator({
+  quality,
+}: {
+  quality: Quality | null;
+}) {
   const numbers = quality
     ? [
         `${quality.rttMs === null ? dash : Math.round(quality.rttMs)} ms round trip`,
@@ -29,4 +34,4 @@ export function QualityIndicator({ quality }: { quality: Quality | null }) {
       {numbers.length > 0 && <span className="numbers">{numbers.join(' · ')}</span>}
     </div>
   );
-}
+});

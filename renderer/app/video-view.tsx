@@ -1,10 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 
 /**
  * A <video> showing a MediaStream. `muted` for our own camera (no echo); `sinkId` plays the
- * sound on the speaker chosen in Settings (null: the system default).
+ * sound on the speaker chosen in Settings (null: the system default). Renders again only when
+ * one of these changes.
  */
-export function VideoView({
+export const VideoView = memo(function VideoView({
   stream,
   label,
   muted = false,
@@ -40,4 +41,4 @@ export function VideoView({
   return (
     <video ref={ref} aria-label={label} className={className} autoPlay playsInline muted={muted} />
   );
-}
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../../shared/protocol/signaling.ts';
 import { IDLE, joinedOthers, reduce, type CallAction } from './call-state.ts';
+import { describeQuality } from './peer-meter.ts';
 import type { CallSnapshot } from './types.ts';
 
 const avery = { id: 'avery', displayName: 'Avery' };
@@ -134,6 +135,30 @@ describe('a meeting', () => {
     const s = reduce(active, { type: 'speaking', ids: ['blake'] });
     expect(s.participants[0]?.speaking).toBe(true);
     expect(reduce(s, { type: 'speaking', ids: ['blake'] })).toBe(s);
+  });
+
+  it("takes every connection's quality in one change: the call shows the worst joined one", () => {
+    const sample = (rttMs: number) =>
+      describeQuality({
+        rttMs,
+        lossPct: 0,
+        bitrateKbps: 800,
+        width: 960,
+        height: 540,
+        fps: 24,
+      });
+    const three = reduce(active, {
+      type: 'participants',
+      list: list(['avery', 'joined'], ['blake', 'joined'], ['casey', 'joined']),
+      me: 'avery',
+    });
+    const s = reduce(three, {
+      type: 'quality',
+      byId: { blake: sample(40), casey: sample(300) },
+    });
+    expect(s.participants.map((p) => p.quality?.rttMs)).toEqual([40, 300]);
+    expect(s.quality).toMatchObject({ rttMs: 300, level: 'fair' });
+    expect(reduce(s, { type: 'quality', byId: { dana: sample(900) } })).toBe(s);
   });
 
   it('a participant who leaves is no longer awaited for recording consent', () => {

@@ -25,7 +25,8 @@ export type CallAction =
   | { type: 'track'; id: string; slot: 'camera' | 'screen'; stream: MediaStream | null }
   | { type: 'media-state'; id: string; state: MediaState }
   | { type: 'speaking'; ids: readonly string[] }
-  | { type: 'quality'; id: string; quality: Quality }
+  /** Each connection's latest sample, all at once (one change for the UI, not one per peer). */
+  | { type: 'quality'; byId: Readonly<Record<string, Quality>> }
   | { type: 'remote-recording'; id: string; on: boolean }
   | { type: 'local'; patch: Partial<CallSnapshot['local']> }
   | { type: 'recording'; patch: Partial<CallSnapshot['recording']> }
@@ -233,8 +234,12 @@ export function reduce(s: CallSnapshot, action: CallAction): CallSnapshot {
       };
     }
     case 'quality': {
-      const next = updateOne(s, action.id, () => ({ quality: action.quality }));
-      return { ...next, quality: worstQuality(next.participants) };
+      const { byId } = action;
+      if (!s.participants.some((p) => p.id in byId)) return s;
+      const participants = s.participants.map((p) =>
+        p.id in byId ? { ...p, quality: byId[p.id] ?? p.quality } : p,
+      );
+      return { ...s, participants, quality: worstQuality(participants) };
     }
     case 'remote-recording':
       return updateOne(s, action.id, () => ({ recording: action.on }));

@@ -10,6 +10,7 @@ import { IDLE, joinedOthers, reduce, type CallAction } from './call-state.ts';
 import { createLocalDevices, type LocalDevices } from './local-devices.ts';
 import { createMeetingPeers, type MeetingPeers, type PeerSignal } from './meeting-peers.ts';
 import type { IceConfig, LocalTracks } from './peer-session.ts';
+import { captureFor } from './send-quality.ts';
 import { createSignalingChannel, type SignalingChannel } from './signaling-channel.ts';
 import type { CallOutcomeKind, CallSnapshot, DeviceChoice } from './types.ts';
 
@@ -124,6 +125,7 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
       void peerFailed(peerId, reason);
     },
     screen: () => sharedScreen,
+    fitCapture: (quality) => devices.fit(captureFor(quality)),
   });
   let sharedScreen: SharedScreen = null;
 

@@ -14,6 +14,13 @@ export type SignalHandlers = {
   [E in IncomingSignal['event']]?: (payload: Payload<E>) => Promise<void> | void;
 };
 
+/** My call-join is on its way: the next participant list is answered with my offers. */
+export interface Joining {
+  pending: boolean;
+  /** My camera and microphone, opening while the server takes the join. */
+  devices: Promise<void>;
+}
+
 export interface IncomingCall {
   /** The offer of a 1:1 call we are rung for (null for a meeting invitation). */
   offer: RTCSessionDescriptionInit | null;
@@ -24,7 +31,7 @@ export function createSignalHandlers(
   recording: RecordingControl,
   incoming: IncomingCall,
   /** After my call-join: offer to every joined participant the next participant list names. */
-  joining: { pending: boolean },
+  joining: Joining,
 ): SignalHandlers {
   const { dispatch, state } = context;
   const nameOf = (id: string): string => participant(state(), id)?.displayName ?? 'The other party';
@@ -93,6 +100,8 @@ export function createSignalHandlers(
       }
       if (!joining.pending || !inCall(state())) return;
       joining.pending = false;
+      await joining.devices;
+      if (!context.isCurrent(p.callId)) return;
       // Offer to everyone at once: offering in turn made the last pair of a meeting wait for the rest.
       const newcomers = joined.filter((person) => !context.peers.get(person.id));
       await Promise.all(

@@ -10,9 +10,10 @@ import { inCall, joinedOthers } from './call-state.ts';
 import { createEngineContext, type CallEngineOptions } from './engine-context.ts';
 import { createGuestCommands } from './engine-guests.ts';
 import { createRecordingControl } from './engine-recording.ts';
-import { createSignalHandlers, type IncomingCall } from './engine-signals.ts';
+import { createSignalHandlers, type IncomingCall, type Joining } from './engine-signals.ts';
 import { ackProblem } from './ack-problem.ts';
 import { describeMediaError } from './local-media.ts';
+import { captureFor, sendQualityFor } from './send-quality.ts';
 import { resumeAfterOutage } from './resume.ts';
 import { createScreenShare } from './screen-share.ts';
 import type { CallEngine, Peer } from './types.ts';
@@ -25,18 +26,20 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   const recording = createRecordingControl(context);
   const screen = createScreenShare(context);
   const incoming: IncomingCall = { offer: null };
-  const joining = { pending: false };
+  const joining: Joining = { pending: false, devices: Promise.resolve() };
   const handlers = createSignalHandlers(context, recording, incoming, joining);
 
   const mediaState = (): MediaState => {
     const { local } = state();
     return { audio: !local.muted, video: !local.cameraOff, screen: local.sharing };
   };
-  const openDevices = async () => {
+  /** My camera and microphone, capturing what a call of `people` sends (send-quality.ts). */
+  const openDevices = async (people = 2) => {
     const tracks = await devices.open(
       options.devices(),
       options.startMuted(),
       options.startWithCameraOff(),
+      captureFor(sendQualityFor(people)),
     );
     dispatch({
       type: 'local',
@@ -101,20 +104,42 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     void context.sendTo(from.id, 'media-state', { state: mediaState() });
   }
 
+  /**
+   * Joins and opens my camera at once: the server's round trip and the camera's start overlap.
+   * My offers, made on the participant list that follows the join, wait for the camera.
+   */
   async function joinMeeting(from: Peer, callId: string) {
-    await openDevices();
+    // Everyone I was rung with, and me.
+    const opened = openDevices(state().participants.length + 1);
+    joining.devices = opened.then(() => undefined);
+    joining.devices.catch(() => undefined); // its failure is handled below, once
     joining.pending = true;
     const ack = await context.channel.send({
       event: 'call-join',
       payload: { to: from.id, callId },
     });
-    if (!context.isCurrent(callId)) return;
+    const failed = await opened.then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    // The call ended while the camera opened: it must not stay on.
+    if (!context.isCurrent(callId)) {
+      if (!failed) devices.close();
+      return;
+    }
     if (!ack?.ok) {
       joining.pending = false;
       await context.end(
         'failed',
         `Could not join: ${ack ? ack.error.message : 'the server could not be reached.'}`,
       );
+      return;
+    }
+    if (failed) {
+      // Joined with neither camera nor microphone: leave again, and say why.
+      joining.pending = false;
+      void context.sendTo(from.id, 'end-call', {});
+      await failWith(callId, failed.error);
     }
   }
 

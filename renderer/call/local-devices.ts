@@ -4,13 +4,27 @@
  * tracks is reported once through `onTracks`, and the engine hands it to every peer session
  * (replaceTrack: no renegotiation) and to the recording's mixer.
  */
-import { describeMediaError, openCameraAndMic, openForCall } from './local-media.ts';
+import {
+  CALL_CAPTURE,
+  cameraConstraints,
+  describeMediaError,
+  openCameraAndMic,
+  openForCall,
+} from './local-media.ts';
 import type { LocalTracks } from './peer-session.ts';
+import type { Capture } from './send-quality.ts';
 import type { DeviceChoice } from './types.ts';
 
 export interface LocalDevices {
-  open(choice: DeviceChoice, muted: boolean, cameraOff: boolean): Promise<LocalTracks>;
+  open(
+    choice: DeviceChoice,
+    muted: boolean,
+    cameraOff: boolean,
+    capture?: Capture,
+  ): Promise<LocalTracks>;
   tracks(): LocalTracks | null;
+  /** The camera captures this from now on (the meeting's size changed); same track, no swap. */
+  fit(capture: Capture): Promise<void>;
   setMuted(muted: boolean): void;
   setCameraOff(off: boolean): void;
   /** One switch at a time, and only the newest choice. */
@@ -29,6 +43,7 @@ export function createLocalDevices(events: {
   let current: LocalTracks | null = null;
   let muted = false;
   let cameraOff = false;
+  let capture: Capture = CALL_CAPTURE;
   let switching: Promise<void> = Promise.resolve();
   let latest = 0;
 
@@ -57,7 +72,7 @@ export function createLocalDevices(events: {
     if (!current) return;
     let fresh: MediaStream;
     try {
-      fresh = await openCameraAndMic(choice);
+      fresh = await openCameraAndMic(choice, capture);
     } catch (error) {
       events.onError(describeMediaError(error));
       return;
@@ -73,14 +88,21 @@ export function createLocalDevices(events: {
   }
 
   return {
-    async open(choice, startMuted, startCameraOff) {
+    async open(choice, startMuted, startCameraOff, wanted = CALL_CAPTURE) {
       muted = startMuted;
-      const { stream, cameraProblem } = await openForCall(choice);
+      capture = wanted;
+      const { stream, cameraProblem } = await openForCall(choice, capture);
       cameraOff = startCameraOff || cameraProblem !== null;
       events.onError(cameraProblem);
       return adopt(stream);
     },
     tracks: () => current,
+    async fit(wanted) {
+      capture = wanted;
+      const video = current?.video;
+      // A camera that cannot do it keeps what it does: the senders scale down instead.
+      await video?.applyConstraints(cameraConstraints(wanted)).catch(() => undefined);
+    },
     setMuted(value) {
       muted = value;
       if (current?.audio) current.audio.enabled = !value;

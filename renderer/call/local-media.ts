@@ -1,16 +1,30 @@
 /** Camera and microphone capture with the advisor's chosen devices. */
+import { captureFor, sendQualityFor, type Capture } from './send-quality.ts';
 import type { DeviceChoice } from './types.ts';
 
-/** What is asked of any camera and microphone (a chosen device id is added to these). */
-const CAMERA: MediaTrackConstraints = {
-  width: { ideal: 1280 },
-  height: { ideal: 720 },
-  frameRate: { ideal: 30 },
-};
+/** What a call of two captures (a meeting asks less: send-quality.ts). */
+export const CALL_CAPTURE = captureFor(sendQualityFor(2));
+
+/**
+ * What is asked of any camera for `capture` (a chosen device id is added to these). The size is
+ * only ideal (a camera that has no such mode gives its nearest); the rate is a ceiling too,
+ * which any camera meets by dropping frames.
+ */
+export function cameraConstraints(capture: Capture): MediaTrackConstraints {
+  return {
+    width: { ideal: capture.width },
+    height: { ideal: capture.height },
+    frameRate: { ideal: capture.frameRate, max: capture.frameRate },
+  };
+}
 const MICROPHONE: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true };
 
-export async function openCameraAndMic(devices: DeviceChoice): Promise<MediaStream> {
-  const video: MediaTrackConstraints = { ...CAMERA };
+export async function openCameraAndMic(
+  devices: DeviceChoice,
+  capture: Capture = CALL_CAPTURE,
+): Promise<MediaStream> {
+  const camera = cameraConstraints(capture);
+  const video: MediaTrackConstraints = { ...camera };
   const audio: MediaTrackConstraints = { ...MICROPHONE };
   if (devices.cameraId) video.deviceId = { exact: devices.cameraId };
   if (devices.microphoneId) audio.deviceId = { exact: devices.microphoneId };
@@ -19,7 +33,7 @@ export async function openCameraAndMic(devices: DeviceChoice): Promise<MediaStre
   } catch (error) {
     // A chosen device that was unplugged: fall back to the system default rather than fail the call.
     if ((error as DOMException).name === 'OverconstrainedError') {
-      return navigator.mediaDevices.getUserMedia({ video: CAMERA, audio: MICROPHONE });
+      return navigator.mediaDevices.getUserMedia({ video: camera, audio: MICROPHONE });
     }
     throw error;
   }
@@ -48,9 +62,10 @@ export async function preferResolution(sender: RTCRtpSender): Promise<void> {
  */
 export async function openForCall(
   devices: DeviceChoice,
+  capture: Capture = CALL_CAPTURE,
 ): Promise<{ stream: MediaStream; cameraProblem: string | null }> {
   try {
-    return { stream: await openCameraAndMic(devices), cameraProblem: null };
+    return { stream: await openCameraAndMic(devices, capture), cameraProblem: null };
   } catch (error) {
     const audio: MediaTrackConstraints = { ...MICROPHONE };
     if (devices.microphoneId) audio.deviceId = { ideal: devices.microphoneId };

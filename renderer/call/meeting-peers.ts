@@ -5,17 +5,14 @@
  * meeting's size, fresh TURN credentials, and who is speaking.
  */
 import type { CallAction } from './call-state.ts';
+import { createMeetingMeters } from './meeting-meters.ts';
 import {
   createPeerSession,
   type IceConfig,
   type LocalTracks,
   type PeerSession,
 } from './peer-session.ts';
-import { sendQualityFor } from './send-quality.ts';
-
-/** Above this remote audio level (0..1) someone is speaking. */
-const SPEAKING_LEVEL = 0.02;
-const SPEAKING_POLL_MS = 300;
+import { sendQualityFor, type SendQuality } from './send-quality.ts';
 
 export type PeerSignal =
   | { event: 'call-renegotiate'; body: { description: RTCSessionDescriptionInit } }
@@ -41,17 +38,15 @@ export function createMeetingPeers(deps: {
   dispatch: (action: CallAction) => void;
   onFailed: (peerId: string, reason: 'media-failed' | 'media-lost') => void;
   screen: () => Parameters<PeerSession['setScreen']>[0];
+  /** Sets the camera's capture for a quality (before the senders, whose scale follows it). */
+  fitCapture: (quality: SendQuality) => Promise<void>;
 }): MeetingPeers {
   const sessions = new Map<string, PeerSession>();
   let people = 2;
-  let speakingTimer: ReturnType<typeof setInterval> | undefined;
-
-  async function pollSpeaking(): Promise<void> {
-    const all = [...sessions.values()];
-    const levels = await Promise.all(all.map((s) => s.audioLevel().catch(() => 0)));
-    const ids = all.filter((_s, i) => (levels[i] ?? 0) > SPEAKING_LEVEL).map((s) => s.peerId);
-    deps.dispatch({ type: 'speaking', ids });
-  }
+  const meters = createMeetingMeters({
+    sessions: () => [...sessions.values()],
+    dispatch: deps.dispatch,
+  });
 
   function open(peerId: string, local: LocalTracks, ice: IceConfig): PeerSession {
     const existing = sessions.get(peerId);
@@ -84,23 +79,19 @@ export function createMeetingPeers(deps: {
         onFailed: (reason) => {
           deps.onFailed(peerId, reason);
         },
-        onQuality: (quality) => {
-          deps.dispatch({ type: 'quality', id: peerId, quality });
-        },
       },
     });
     sessions.set(peerId, session);
-    speakingTimer ??= setInterval(() => {
-      void pollSpeaking();
-    }, SPEAKING_POLL_MS);
+    meters.start();
     return session;
   }
 
   const closeAll = (): void => {
     for (const session of sessions.values()) session.close();
     sessions.clear();
-    clearInterval(speakingTimer);
-    speakingTimer = undefined;
+    meters.stop();
+    // The next call starts as a call of two, whatever this one had become.
+    people = 2;
   };
 
   return {
@@ -124,7 +115,11 @@ export function createMeetingPeers(deps: {
     fitTo(count) {
       if (count === people) return;
       people = count;
-      for (const session of sessions.values()) void session.setSendQuality(sendQualityFor(count));
+      const quality = sendQualityFor(count);
+      void deps.fitCapture(quality).finally(() => {
+        if (people !== count) return; // the meeting changed size again meanwhile
+        for (const session of sessions.values()) void session.setSendQuality(quality);
+      });
     },
   };
 }

@@ -1,17 +1,15 @@
 /**
  * The health of one peer connection: its ICE state in plain terms, ICE restarts (one side
- * leads, so both sides restarting never collide), the connect timeout, the lost timer and the
- * quality meter. Each participant's connection has its own, so one person's bad network
- * touches only their tiles.
+ * leads, so both sides restarting never collide), the connect timeout and the lost timer. Each
+ * participant's connection has its own, so one person's bad network touches only their tiles.
+ * (Its quality is sampled for all sessions at once: meeting-meters.ts.)
  */
-import { createQualityMeter } from './quality.ts';
-import type { PeerConnection, Quality } from './types.ts';
+import type { PeerConnection } from './types.ts';
 
 export interface HealthEvents {
   onConnection(connection: PeerConnection): void;
   /** Never connected in time ('media-failed'), or lost and not restored ('media-lost'). */
   onFailed(reason: 'media-failed' | 'media-lost'): void;
-  onQuality(quality: Quality): void;
 }
 
 /** From the first offer to connected media; loopback takes under a second, relays a few. */
@@ -26,7 +24,7 @@ const FOLLOWER_RESTART_AFTER_MS = 8_000;
 export function watchHealth(
   pc: RTCPeerConnection,
   options: { polite: boolean; events: HealthEvents },
-): { stop(): void } {
+): { connectedOnce(): boolean; stop(): void } {
   const { events } = options;
   // The impolite side leads restarts; the polite one would lose the glare anyway.
   const restartDelay = options.polite ? FOLLOWER_RESTART_AFTER_MS : RESTART_AFTER_MS;
@@ -36,16 +34,6 @@ export function watchHealth(
   const connectTimer = setTimeout(() => {
     if (!connectedOnce) events.onFailed('media-failed');
   }, CONNECT_TIMEOUT_MS);
-  const measure = createQualityMeter(pc);
-  const qualityTimer = setInterval(() => {
-    if (!connectedOnce) return;
-    measure().then(
-      (quality) => {
-        events.onQuality(quality);
-      },
-      () => undefined,
-    );
-  }, 1000);
 
   const restartSoon = (delay: number): void => {
     clearTimeout(restartTimer);
@@ -77,11 +65,11 @@ export function watchHealth(
   };
 
   return {
+    connectedOnce: () => connectedOnce,
     stop() {
       clearTimeout(connectTimer);
       clearTimeout(restartTimer);
       clearTimeout(lostTimer);
-      clearInterval(qualityTimer);
       pc.oniceconnectionstatechange = null;
     },
   };

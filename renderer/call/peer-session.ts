@@ -8,6 +8,7 @@
 import { preferResolution } from './local-media.ts';
 import { createNegotiation, type Negotiation } from './peer-negotiation.ts';
 import { watchHealth, type HealthEvents } from './peer-health.ts';
+import { createPeerMeter, type PeerSample } from './peer-meter.ts';
 import { applySendQuality, type SendQuality } from './send-quality.ts';
 import type { PeerConnection } from './types.ts';
 
@@ -50,8 +51,8 @@ export interface PeerSession {
   /** Camera resolution and rate for the meeting's size (send-quality.ts). */
   setSendQuality(quality: SendQuality): Promise<void>;
   resendPendingOffer(): void;
-  /** The remote voice's level now (0..1), for "who is speaking". */
-  audioLevel(): Promise<number>;
+  /** Quality and voice level since the last sample (peer-meter.ts); null until first connected. */
+  sample(): Promise<PeerSample | null>;
   close(): void;
 }
 
@@ -116,6 +117,7 @@ export function createPeerSession(options: {
     placeRemote(event.track, event.transceiver);
   };
   const health = watchHealth(pc, { polite: options.polite, events });
+  const measure = createPeerMeter(pc, () => firstOf('audio')?.mid ?? null);
 
   return {
     peerId: options.peerId,
@@ -167,16 +169,7 @@ export function createPeerSession(options: {
       negotiation.resendPendingOffer();
     },
 
-    async audioLevel() {
-      const voice = firstOf('audio');
-      if (!voice) return 0;
-      let level = 0;
-      // The receiver's own stats only (cheap): inbound-rtp carries the level of what arrives.
-      (await voice.receiver.getStats()).forEach((stat: { type: string; audioLevel?: number }) => {
-        if (stat.type === 'inbound-rtp') level = Math.max(level, stat.audioLevel ?? 0);
-      });
-      return level;
-    },
+    sample: () => (health.connectedOnce() ? measure() : Promise.resolve(null)),
 
     close() {
       health.stop();
