@@ -8,12 +8,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { canonicalJson } from '../../shared/protocol/canonical-json.ts';
 import { inTransaction } from '../storage/pg-pool.ts';
-import {
-  SERVER_ACTOR,
-  nextRecord,
-  type AuditHead,
-  type AuditRecord,
-} from './audit-record.ts';
+import { SERVER_ACTOR, nextRecord, type AuditHead, type AuditRecord } from './audit-record.ts';
 import { toHead, toRecord, type Row } from './audit-rows.ts';
 import type { AuditStore, TimedEntry } from './audit-store.ts';
 
