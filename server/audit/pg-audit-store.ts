@@ -6,20 +6,17 @@
  * REPEATABLE READ transaction: one snapshot, however long the reader takes.
  */
 import type { Pool, PoolClient } from 'pg';
-import { canonicalJson } from '../../shared/protocol/canonical-json.ts';
 import { inTransaction } from '../storage/pg-pool.ts';
 import { SERVER_ACTOR, nextRecord, type AuditHead, type AuditRecord } from './audit-record.ts';
-import { toHead, toRecord, type Row } from './audit-rows.ts';
+import { RECORD_COLUMNS, toHead, toRecord, toRow, type Row } from './audit-rows.ts';
 import type { AuditStore, TimedEntry } from './audit-store.ts';
 
 const CHUNK = 1_000;
 
-const lookupKey = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
 const lockedHead = async (client: PoolClient): Promise<AuditHead> =>
   toHead((await client.query('SELECT * FROM audit_head WHERE id = 1 FOR UPDATE')).rows[0] as Row);
 
-const COLUMNS = 9;
+const COLUMNS = RECORD_COLUMNS.split(',').length;
 
 /**
  * Inside a transaction holding the head row: the records after `head`, stored with one INSERT,
@@ -44,20 +41,8 @@ async function appendInside(
         `(${Array.from({ length: COLUMNS }, (__, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
     );
     await client.query(
-      `INSERT INTO audit_records
-         (seq, at, type, actor, fields, prev_hash, hash, call_id, recording_id)
-       VALUES ${rows.join(', ')}`,
-      slice.flatMap((record) => [
-        record.seq,
-        record.at,
-        record.type,
-        record.actor,
-        canonicalJson(record.fields),
-        record.prevHash,
-        record.hash,
-        lookupKey(record.fields.callId),
-        lookupKey(record.fields.recordingId),
-      ]),
+      `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES ${rows.join(', ')}`,
+      slice.flatMap(toRow),
     );
   }
   await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [

@@ -6,10 +6,9 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { canonicalJson } from '../../shared/protocol/canonical-json.ts';
 import { SQLITE_FILE, openSqliteDatabase } from '../storage/sqlite-store.ts';
 import { SERVER_ACTOR, nextRecord, type AuditEntry, type AuditRecord } from './audit-record.ts';
-import { toHead, toRecord } from './audit-rows.ts';
+import { RECORD_COLUMNS, toHead, toRecord, toRow } from './audit-rows.ts';
 import type { AuditStore } from './audit-store.ts';
 
 /** A sync result (or throw) as a promise, so callers see one async interface. */
@@ -17,8 +16,6 @@ const promised = <T>(work: () => T): Promise<T> =>
   new Promise((resolve) => {
     resolve(work());
   });
-
-const lookupKey = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Opens the trail in the data folder's database (creating and migrating it first if need be). */
 export function openSqliteAuditStore(dataDir: string): AuditStore {
@@ -33,9 +30,7 @@ function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
   const q = {
     head: db.prepare('SELECT * FROM audit_head WHERE id = 1'),
     insert: db.prepare(
-      `INSERT INTO audit_records
-         (seq, at, type, actor, fields, prev_hash, hash, call_id, recording_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     setHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1'),
     setAnchor: db.prepare('UPDATE audit_head SET anchor_seq = ?, anchor_hash = ? WHERE id = 1'),
@@ -65,17 +60,7 @@ function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
   /** Inside a transaction: the record after the head, stored, and the head moved to it. */
   function appendInside(entry: AuditEntry, at: Date): AuditRecord {
     const record = nextRecord(toHead(q.head.get()), entry, at);
-    q.insert.run(
-      record.seq,
-      record.at,
-      record.type,
-      record.actor,
-      canonicalJson(record.fields),
-      record.prevHash,
-      record.hash,
-      lookupKey(record.fields.callId),
-      lookupKey(record.fields.recordingId),
-    );
+    q.insert.run(...toRow(record));
     q.setHead.run(record.seq, record.hash);
     return record;
   }
