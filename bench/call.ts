@@ -8,10 +8,11 @@ import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import react from '@vitejs/plugin-react';
+import { build } from 'vite';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
-import { buildRenderer, RENDERER_OUT } from '../e2e/host/renderer-build.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
 import { startChild } from './support/child.ts';
 import { cpuPercentDuring } from './support/process-cpu.ts';
@@ -19,6 +20,30 @@ import { recordingStats, type RecordingStats } from './support/recording-stats.t
 import { fixed, percentile } from './support/stats.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+/**
+ * BENCH_CALL_CPU_ROUNDS=n: the first n calls (at most BENCH_CALLS) measure CPU with and without
+ * recording, cameras then a shared screen; more rounds average out a busy machine.
+ */
+const CPU_ROUNDS = Math.min(CALLS, Number(process.env.BENCH_CALL_CPU_ROUNDS ?? 2));
+/** BENCH_CALL_CPU_MS: each CPU window. */
+const CPU_MS = Number(process.env.BENCH_CALL_CPU_MS ?? 4_000);
+/**
+ * BENCH_CALL_RENDERER_ROOT=<dir>: the app's renderer built from another copy of the repo
+ * (e.g. `git archive HEAD renderer shared | tar -x -C <dir>`, node_modules linked), for A/B.
+ * Built into a folder of its own: a bench never rebuilds what a running e2e test serves.
+ */
+const RENDERER_ROOT = process.env.BENCH_CALL_RENDERER_ROOT ?? join(import.meta.dirname, '..');
+const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-call-renderer');
+
+async function buildRenderer(): Promise<void> {
+  await build({
+    root: join(RENDERER_ROOT, 'renderer'),
+    base: './',
+    plugins: [react()],
+    logLevel: 'warn',
+    build: { outDir: RENDERER_OUT, emptyOutDir: true, sourcemap: false },
+  });
+}
 
 /** Installed in every page: when the incoming dialog appears and when remote videos show frames. */
 const PROBES = `(() => {
@@ -82,8 +107,6 @@ async function timeTo720p30(page: Page, start: number, timeoutMs = 10_000): Prom
   }
   return null;
 }
-
-const CPU_MS = 4_000;
 
 async function shareScreen(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Share screen' }).click();
@@ -235,6 +258,7 @@ async function bareCall(
   return Math.max(...frames) - answeredAt;
 }
 
+const signed = (n: number): string => `${n >= 0 ? '+' : ''}${fixed(n, 0)}`;
 const loads = (l: number[]): string => l.map((n) => n.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
@@ -322,7 +346,7 @@ async function main(): Promise<void> {
       screenToFrame.push((await marks(blake.page))["frame:Avery Tester's screen"]! - shared);
       await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
     }
-    if (i < 2) {
+    if (i < CPU_ROUNDS) {
       cpu.idleCall.push(await cpuPercentDuring(CPU_MS));
       cpu.recording.push(await recordWhileMeasuring(avery, recordings.camera));
       // The same with Avery's screen shared: the screen large, both cameras small.
@@ -387,8 +411,9 @@ async function main(): Promise<void> {
   console.log(
     `Remote screen share: ${screenInfo.width}x${screenInfo.height} at ${fixed(screenInfo.fps, 1)} fps`,
   );
+  // Each round's own difference too: the rounds of a busy machine differ more than A from B.
   const added = (call: number[], recording: number[]) =>
-    `${fixed(p50(call), 0)} %   while recording: ${fixed(p50(recording), 0)} %   (+${fixed(p50(recording) - p50(call), 0)} %)`;
+    `${fixed(p50(call), 0)} %   while recording: ${fixed(p50(recording), 0)} %   (+${fixed(p50(recording) - p50(call), 0)} %; by round ${recording.map((r, i) => signed(r - (call[i] ?? 0))).join(' ')})`;
   console.log(
     `Chromium CPU (this bench's browser, % of one core; 200 % = both; machine load average ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end)`,
   );

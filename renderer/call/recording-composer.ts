@@ -3,9 +3,12 @@
  * MediaRecorder. Painting (and so encoding) happens only when there is something new: a source
  * presented a frame (requestVideoFrameCallback), the layout changed, or a second passed; at most
  * 15 frames a second for cameras and 10 with a shared screen (documents move little, and the
- * screen is the largest picture to scale).
+ * screen is the largest picture to scale), the small cameras beside a screen 5 times a second.
+ * Only the tiles with a new picture are painted again (recording-frame.ts); the videos are
+ * recording-sources.ts's.
  */
 import { paintFrame, planFits, planFrame, type FramePlan } from './recording-frame.ts';
+import { createTileSources } from './recording-sources.ts';
 
 export interface RecorderTile {
   /** Its video is drawn. Give the same object every time: a new stream costs a new <video>. */
@@ -18,6 +21,11 @@ export const RECORDING_WIDTH = 1280;
 export const RECORDING_HEIGHT = 720;
 const CAMERA_FPS = 15;
 const SCREEN_FPS = 10;
+/**
+ * The small cameras beside a shared screen: each camera drawn costs a conversion of its whole
+ * picture (1280x720 for a 256x144 tile), the largest part of painting a screen with two cameras.
+ */
+const CAMERA_BESIDE_SCREEN_FPS = 5;
 /** A frame at least this often, so that a still picture still moves the recording forward. */
 const KEEPALIVE_MS = 1_000;
 /** The tiles (who is there, who shares) are read again this often, not every frame. */
@@ -27,39 +35,10 @@ const TICK_MS = 1_000 / 30;
 /** A tick a little early still paints: timers fire a few ms late or early. */
 const SLACK_MS = 4;
 
-interface Source {
-  video: HTMLVideoElement;
-  /** A new frame since the last paint. */
-  fresh: boolean;
-  callback: number;
-}
-
 export interface Composer {
   /** The canvas's picture, one frame per paint. */
   readonly track: MediaStreamTrack;
   close(): void;
-}
-
-function openSource(stream: MediaStream): Source {
-  const video = document.createElement('video');
-  video.muted = true;
-  video.playsInline = true;
-  video.srcObject = stream;
-  void video.play().catch(() => undefined);
-  const source: Source = { video, fresh: true, callback: 0 };
-  const watch = () => {
-    source.callback = video.requestVideoFrameCallback(() => {
-      source.fresh = true;
-      watch();
-    });
-  };
-  watch();
-  return source;
-}
-
-function closeSource(source: Source): void {
-  source.video.cancelVideoFrameCallback(source.callback);
-  source.video.srcObject = null;
 }
 
 function openCanvas(): { context: CanvasRenderingContext2D; track: CanvasCaptureMediaStreamTrack } {
@@ -77,13 +56,15 @@ function openCanvas(): { context: CanvasRenderingContext2D; track: CanvasCapture
 
 export function createComposer(tiles: () => RecorderTile[]): Composer {
   const { context, track } = openCanvas();
-
-  const sources = new Map<string, Source>();
+  const sources = createTileSources();
+  const videos = sources.videos;
   let shown: RecorderTile[] = [];
-  let videos: HTMLVideoElement[] = [];
   let plan: FramePlan | null = null;
   let tilesReadAt = -Infinity;
   let paintedAt = -Infinity;
+  /** Per tile: when its picture was last drawn, and whether it is drawn in this frame. */
+  let drawnAt: number[] = [];
+  let draw: boolean[] = [];
   const measure = (label: string, font: string) => {
     context.font = font;
     return context.measureText(label).width;
@@ -97,53 +78,64 @@ export function createComposer(tiles: () => RecorderTile[]): Composer {
         const was = shown[i];
         return was?.stream === t.stream && was.label === t.label && was.kind === t.kind;
       });
-    if (same) return;
+    // A stream that changed its video track (a camera switch) is a new source for the same tile.
+    if (!sources.sync(next) && same) return;
     shown = next;
-    const inUse = new Set(next.map((tile) => tile.stream.id));
-    for (const [id, source] of sources) {
-      if (inUse.has(id)) continue;
-      closeSource(source);
-      sources.delete(id);
-    }
-    videos = next.map((tile) => {
-      let source = sources.get(tile.stream.id);
-      if (!source) sources.set(tile.stream.id, (source = openSource(tile.stream)));
-      return source.video;
-    });
     plan = null;
+    drawnAt = next.map(() => -Infinity);
+    draw = next.map(() => true);
   }
 
-  function somethingNew(now: number): boolean {
-    // Hidden, the page renders nothing and no frame callback comes: paint on the timer alone.
-    if (document.visibilityState === 'hidden' || now - paintedAt >= KEEPALIVE_MS) return true;
-    for (const source of sources.values()) if (source.fresh) return true;
-    return false;
+  function replan(): FramePlan {
+    const planned = shown.map((tile, i) => ({
+      kind: tile.kind,
+      label: tile.label,
+      width: videos[i]?.videoWidth ?? 0,
+      height: videos[i]?.videoHeight ?? 0,
+    }));
+    const next = planFrame(planned, RECORDING_WIDTH, RECORDING_HEIGHT, measure);
+    // A large screen is read at the size of its area: scaled once, where it is captured. (A small
+    // one is cropped to fill its tile, from a picture that must stay larger than the tile.)
+    for (const { tile, place } of next.steps) {
+      if (place.fit === 'contain') sources.cap(tile, place.width, place.height);
+    }
+    return next;
+  }
+
+  /** Which tiles to draw now (into `draw`), taking their pictures; false when none. */
+  function choose(now: number, all: boolean, withScreen: boolean): boolean {
+    let any = false;
+    for (let i = 0; i < shown.length; i++) {
+      const beside = withScreen && shown[i]?.kind === 'camera';
+      const gap = beside ? 1_000 / CAMERA_BESIDE_SCREEN_FPS - SLACK_MS : 0;
+      const due = all || (sources.isFresh(i) && now - (drawnAt[i] ?? -Infinity) >= gap);
+      draw[i] = due;
+      if (!due) continue;
+      any = true;
+      sources.take(i);
+      drawnAt[i] = now;
+    }
+    return any;
   }
 
   function tick(): void {
     const now = performance.now();
+    sources.dropEnded();
     if (now - tilesReadAt >= TILES_MS) {
       tilesReadAt = now;
       readTiles();
     }
-    const fps = shown.some((tile) => tile.kind === 'screen') ? SCREEN_FPS : CAMERA_FPS;
-    if (now - paintedAt < 1_000 / fps - SLACK_MS) return;
-    let changed = false;
-    if (!plan || !planFits(plan, videos)) {
-      const planned = shown.map((tile, i) => ({
-        kind: tile.kind,
-        label: tile.label,
-        width: videos[i]?.videoWidth ?? 0,
-        height: videos[i]?.videoHeight ?? 0,
-      }));
-      plan = planFrame(planned, RECORDING_WIDTH, RECORDING_HEIGHT, measure);
-      changed = true;
-    }
-    if (!changed && !somethingNew(now)) return;
-    paintFrame(context, plan, videos);
+    const withScreen = shown.some((tile) => tile.kind === 'screen');
+    if (now - paintedAt < 1_000 / (withScreen ? SCREEN_FPS : CAMERA_FPS) - SLACK_MS) return;
+    const whole = !plan || !planFits(plan, videos);
+    const current = whole || !plan ? (plan = replan()) : plan;
+    // Hidden, the page renders nothing and no frame callback comes: paint all on the timer alone.
+    const all = whole || document.visibilityState === 'hidden';
+    if (!choose(now, all, withScreen) && now - paintedAt < KEEPALIVE_MS) return;
+    paintFrame(context, current, videos, all ? null : draw);
+    // After a second without news the same picture is sent again: the recording moves on.
     track.requestFrame();
     paintedAt = now;
-    for (const source of sources.values()) source.fresh = false;
   }
 
   // A timer, not requestAnimationFrame: rAF stops when the window is hidden, recording must not.
@@ -155,8 +147,7 @@ export function createComposer(tiles: () => RecorderTile[]): Composer {
     close() {
       clearInterval(timer);
       track.stop();
-      for (const source of sources.values()) closeSource(source);
-      sources.clear();
+      sources.close();
     },
   };
 }

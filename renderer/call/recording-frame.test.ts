@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFits, planFrame, type PlannedTile } from './recording-frame.ts';
+import { planFits, planFrame, stepsToPaint, type PlannedTile } from './recording-frame.ts';
 
 const W = 1280;
 const H = 720;
@@ -73,5 +73,45 @@ describe('planFits', () => {
     expect(planFits(plan, [video(640, 480), video(1280, 720)])).toBe(true);
     expect(planFits(plan, [video(1280, 720), video(1280, 720)])).toBe(false);
     expect(planFits(plan, [video(640, 480)])).toBe(false);
+  });
+});
+
+describe('stepsToPaint', () => {
+  /** The steps painted, by tile, for these new pictures (null: the whole frame). */
+  const painted = (plan: ReturnType<typeof planFrame>, fresh: boolean[] | null) => {
+    const mask = stepsToPaint(plan, fresh);
+    return plan.steps.filter((_, i) => (mask & (1 << i)) !== 0).map((step) => step.tile);
+  };
+
+  it('paints the whole frame, then only the tiles whose picture is new', () => {
+    const plan = planFrame(
+      [screen(1024, 576), camera('Me'), camera('Blake Tester')],
+      W,
+      H,
+      measure,
+    );
+    expect(painted(plan, null)).toEqual([0, 1, 2]);
+    // Blake's camera moved, my screen and camera did not: the canvas keeps them.
+    expect(painted(plan, [false, false, true])).toEqual([2]);
+    expect(painted(plan, [true, true, false])).toEqual([0, 1]);
+    expect(painted(plan, [false, false, false])).toEqual([]);
+  });
+
+  it('paints the inset again over the camera under it, and the inset alone when only it moved', () => {
+    const plan = planFrame([camera('Me'), camera('Blake Tester')], W, H, measure);
+    // Steps: Blake (the whole frame), then my inset over it.
+    expect(painted(plan, [false, true])).toEqual([1, 0]);
+    expect(painted(plan, [true, false])).toEqual([0]);
+  });
+
+  it('paints a grid tile alone: tiles side by side cover nothing of each other', () => {
+    const plan = planFrame([camera('A'), camera('B'), camera('C'), camera('D')], W, H, measure);
+    expect(plan.steps.map((step) => step.over)).toEqual([0, 0, 0, 0]);
+    expect(painted(plan, [false, false, true, false])).toEqual([2]);
+  });
+
+  it('leaves a name card as it is until its first picture comes (a new plan then)', () => {
+    const plan = planFrame([screen(0, 0), camera('Me')], W, H, measure);
+    expect(painted(plan, [true, false])).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 /**
  * One frame of a recording: planned once per layout (where each picture goes, in which order, how
  * wide each name is) and painted from that plan many times, with nothing allocated per frame.
- * planFrame() is pure (tested without a DOM); paintFrame() only paints what it planned.
+ * After a whole frame, only the tiles whose picture changed are painted again (and any tile drawn
+ * over them): the canvas keeps the rest, and each picture drawn costs a conversion of the whole
+ * source picture. planFrame() is pure (tested without a DOM); paintFrame() only paints what it
+ * planned.
  */
 import {
   fitInto,
@@ -27,6 +30,8 @@ export interface FrameStep {
   picture: { source: Rect; target: Rect; actualSize: boolean } | null;
   label: string;
   labelWidth: number;
+  /** The later steps (bit i: step i) drawn over this one's tile, painted again after it. */
+  over: number;
 }
 
 export interface FramePlan {
@@ -80,7 +85,12 @@ export function planFrame(
       picture = { ...fit, actualSize };
     }
     const labelWidth = Math.min(measure(tile.label, font), place.width - 4 * pad);
-    return [{ tile: i, place, picture, label: tile.label, labelWidth }];
+    return [{ tile: i, place, picture, label: tile.label, labelWidth, over: 0 }];
+  });
+  steps.forEach((step, i) => {
+    steps.forEach((later, j) => {
+      if (j > i && overlap(step.place, later.place)) step.over |= 1 << j;
+    });
   });
   return {
     width,
@@ -91,6 +101,9 @@ export function planFrame(
     labelHeight: size + 2 * pad,
   };
 }
+
+const overlap = (a: Rect, b: Rect) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /** Whether a plan still fits these pictures (same sizes, in the same order). */
 export function planFits(
@@ -111,40 +124,75 @@ export function planFits(
   return true;
 }
 
-/** Paints one frame from its plan: background, then each tile and its name. */
+/**
+ * Which steps of a plan to paint, as a mask (bit i: step i): every one without `fresh`, else those
+ * whose picture is new (`fresh[tile]`) and those drawn over them.
+ */
+export function stepsToPaint(plan: FramePlan, fresh: readonly boolean[] | null): number {
+  let paint = 0;
+  for (let i = 0; i < plan.steps.length; i++) {
+    const step = plan.steps[i];
+    if (!step) continue;
+    const again = !fresh || (paint & (1 << i)) !== 0 || (!!step.picture && !!fresh[step.tile]);
+    if (again) paint |= (1 << i) | step.over;
+  }
+  return paint;
+}
+
+/**
+ * Paints a frame from its plan: the whole frame (background, then each tile and its name), or
+ * with `fresh` (which videos have a new frame) only what changed.
+ */
 export function paintFrame(
   context: CanvasRenderingContext2D,
   plan: FramePlan,
   videos: readonly HTMLVideoElement[],
+  fresh: readonly boolean[] | null = null,
 ): void {
-  context.fillStyle = BACKGROUND;
-  context.fillRect(0, 0, plan.width, plan.height);
+  const paint = stepsToPaint(plan, fresh);
+  if (paint === 0) return;
+  if (!fresh) {
+    context.fillStyle = BACKGROUND;
+    context.fillRect(0, 0, plan.width, plan.height);
+  }
   context.font = plan.font;
   context.textBaseline = 'bottom';
-  const pad = (plan.labelHeight - labelSize(plan.height)) / 2;
-  for (const step of plan.steps) {
-    const { place, picture } = step;
-    if (place.fit === 'cover') {
-      context.fillStyle = CARD;
-      context.fillRect(place.x, place.y, place.width, place.height);
-    }
-    const video = videos[step.tile];
-    if (video && picture) {
-      const { source: s, target: t } = picture;
-      // At its own size the picture is copied, not resampled.
-      if (picture.actualSize) context.drawImage(video, t.x, t.y);
-      else context.drawImage(video, s.x, s.y, s.width, s.height, t.x, t.y, t.width, t.height);
-    }
-    if (!step.label) continue;
-    const bottom = place.y + place.height - pad;
-    context.fillStyle = LABEL_BACKGROUND;
-    context.fillRect(
-      place.x + pad,
-      bottom - plan.labelHeight,
-      step.labelWidth + 2 * pad,
-      plan.labelHeight,
-    );
-    context.fillStyle = '#fff';
-    context.fillText(step.label, place.x + 2 * pad, bottom - pad, step.labelWidth);
+  for (let i = 0; i < plan.steps.length; i++) {
+    const step = plan.steps[i];
+    if (step && (paint & (1 << i)) !== 0) paintStep(context, plan, step, videos[step.tile]);
   }
+}
+
+function paintStep(
+  context: CanvasRenderingContext2D,
+  plan: FramePlan,
+  step: FrameStep,
+  video: HTMLVideoElement | undefined,
+): void {
+  const { place, picture } = step;
+  const pad = (plan.labelHeight - labelSize(plan.height)) / 2;
+  const bottom = place.y + place.height - pad;
+  // The name's backing, at the bottom left of the tile.
+  const nameX = place.x + pad;
+  const nameY = bottom - plan.labelHeight;
+  const nameWidth = step.labelWidth + 2 * pad;
+  if (place.fit === 'cover') {
+    context.fillStyle = CARD;
+    context.fillRect(place.x, place.y, place.width, place.height);
+  } else if (step.label) {
+    // The backing is translucent and may lie beside the picture: what is under it comes first.
+    context.fillStyle = BACKGROUND;
+    context.fillRect(nameX, nameY, nameWidth, plan.labelHeight);
+  }
+  if (video && picture) {
+    const { source: s, target: t } = picture;
+    // At its own size the picture is copied, not resampled.
+    if (picture.actualSize) context.drawImage(video, t.x, t.y);
+    else context.drawImage(video, s.x, s.y, s.width, s.height, t.x, t.y, t.width, t.height);
+  }
+  if (!step.label) return;
+  context.fillStyle = LABEL_BACKGROUND;
+  context.fillRect(nameX, nameY, nameWidth, plan.labelHeight);
+  context.fillStyle = '#fff';
+  context.fillText(step.label, place.x + 2 * pad, bottom - pad, step.labelWidth);
 }

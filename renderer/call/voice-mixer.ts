@@ -2,7 +2,7 @@
  * Mixes every voice of a meeting into one audio track for the recording. The set of voices
  * changes during a call (someone joins or leaves, a microphone switch brings a new track), so it
  * is read again every 250 ms and the mix follows; a fixed list taken at start went silent after
- * a switch.
+ * a switch. The mix is rendered without a loudspeaker: it only feeds the recording.
  */
 
 const RESYNC_MS = 250;
@@ -45,7 +45,10 @@ export function liveAudioTracks<T extends TrackLike>(
 }
 
 export function createVoiceMixer(voices: () => MediaStream[]): VoiceMixer {
-  const context = new AudioContext();
+  // No output device: a silent audio output would cost a stream of its own (about 2 % of a core
+  // between this page and the audio service). Where unknown, the option is ignored.
+  const options: AudioContextOptions & { sinkId?: { type: 'none' } } = { sinkId: { type: 'none' } };
+  const context = new AudioContext(options);
   const mix = context.createMediaStreamDestination();
   const sources = new Map<string, MediaStreamAudioSourceNode>();
   let closed = false;
