@@ -112,7 +112,7 @@ try {
   console.log(
     `export jsonl: ${exported} records in ${(performance.now() - started).toFixed(0)} ms`,
   );
-  store.close();
+  await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

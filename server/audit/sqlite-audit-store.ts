@@ -1,15 +1,17 @@
 /**
- * The audit trail in the server's SQLite file (advisor.db, beside the accounts). Appends and
- * prunes run in BEGIN IMMEDIATE transactions: the write lock is taken before the head is read, so
- * of several nodes (or the admin CLI) appending at once each sees the head the previous one left.
- * Reading the whole chain uses its own read-only connection: one snapshot, however long it takes.
+ * The audit trail in the server's SQLite file (advisor.db, beside the accounts). Writes go to the
+ * audit thread (sqlite-audit-thread.ts), which commits them in BEGIN IMMEDIATE transactions and
+ * waits for the disk there, not on the server's event loop. Reads use a connection of their own
+ * here (WAL: a reader never waits for the writer); reading the whole chain opens a read-only one:
+ * one snapshot, however long it takes.
  */
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SQLITE_FILE, openSqliteDatabase } from '../storage/sqlite-store.ts';
-import { SERVER_ACTOR, nextRecord, type AuditEntry, type AuditRecord } from './audit-record.ts';
-import { RECORD_COLUMNS, toHead, toRecord, toRow } from './audit-rows.ts';
+import type { AuditRecord } from './audit-record.ts';
+import { toHead, toRecord } from './audit-rows.ts';
 import type { AuditStore } from './audit-store.ts';
+import { startAuditThread } from './sqlite-audit-thread.ts';
 
 /** A sync result (or throw) as a promise, so callers see one async interface. */
 const promised = <T>(work: () => T): Promise<T> =>
@@ -29,49 +31,20 @@ export function openSqliteAuditStore(dataDir: string): AuditStore {
 function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
   const q = {
     head: db.prepare('SELECT * FROM audit_head WHERE id = 1'),
-    insert: db.prepare(
-      `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    setHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1'),
-    setAnchor: db.prepare('UPDATE audit_head SET anchor_seq = ?, anchor_hash = ? WHERE id = 1'),
     page: db.prepare(
       `SELECT * FROM audit_records WHERE seq > ? AND at >= ? AND at < ? ORDER BY seq LIMIT ?`,
     ),
     byCall: db.prepare('SELECT * FROM audit_records WHERE call_id = ? ORDER BY seq'),
     byRecording: db.prepare('SELECT * FROM audit_records WHERE recording_id = ? ORDER BY seq'),
-    lastBefore: db.prepare(
-      'SELECT seq, hash FROM audit_records WHERE at < ? ORDER BY seq DESC LIMIT 1',
-    ),
-    deleteThrough: db.prepare('DELETE FROM audit_records WHERE seq <= ?'),
   };
-
-  function immediate<T>(work: () => T): T {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
-  /** Inside a transaction: the record after the head, stored, and the head moved to it. */
-  function appendInside(entry: AuditEntry, at: Date): AuditRecord {
-    const record = nextRecord(toHead(q.head.get()), entry, at);
-    q.insert.run(...toRow(record));
-    q.setHead.run(record.seq, record.hash);
-    return record;
-  }
+  const writer = startAuditThread(file);
 
   const all = (statement: StatementSync, key: string): AuditRecord[] =>
     statement.all(key).map(toRecord);
 
   return {
-    append: (entry, at) => promised(() => immediate(() => appendInside(entry, at))),
-    appendAll: (entries) =>
-      promised(() => immediate(() => entries.map(({ entry, at }) => appendInside(entry, at)))),
+    append: async (entry, at) => (await writer.appendAll([{ entry, at }]))[0] as AuditRecord,
+    appendAll: (entries) => writer.appendAll(entries),
     head: () => promised(() => toHead(q.head.get())),
     page: ({ afterSeq, limit, from = '', to = '~' }) =>
       promised(() => q.page.all(afterSeq, from, to, limit).map(toRecord)),
@@ -95,21 +68,9 @@ function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
         view.close();
       }
     },
-    prune: (before, at) =>
-      promised(() =>
-        immediate(() => {
-          const last = q.lastBefore.get(before);
-          if (!last) return { count: 0, anchorSeq: toHead(q.head.get()).anchorSeq };
-          const anchorSeq = Number(last.seq);
-          const anchorHash = String(last.hash);
-          const { changes } = q.deleteThrough.run(anchorSeq);
-          q.setAnchor.run(anchorSeq, anchorHash);
-          const fields = { before, throughSeq: anchorSeq, count: Number(changes), anchorHash };
-          appendInside({ type: 'audit.pruned', actor: SERVER_ACTOR, fields }, at);
-          return { count: Number(changes), anchorSeq };
-        }),
-      ),
-    close() {
+    prune: (before, at) => writer.prune(before, at),
+    async close() {
+      await writer.close();
       db.close();
     },
   };
