@@ -1,9 +1,8 @@
 /**
- * The audit trail in the server's SQLite file (advisor.db, beside the accounts). Writes go to the
- * audit thread (sqlite-audit-thread.ts), which commits them in BEGIN IMMEDIATE transactions and
- * waits for the disk there, not on the server's event loop. Reads use a connection of their own
- * here (WAL: a reader never waits for the writer); reading the whole chain opens a read-only one:
- * one snapshot, however long it takes.
+ * The audit trail in the server's SQLite file (advisor.db, beside the accounts). Appends and
+ * prunes commit in BEGIN IMMEDIATE transactions (sqlite-audit-writes.ts) and resolve once the WAL
+ * is on disk (wal-sync.ts). Reading the whole chain uses its own read-only connection: one
+ * snapshot, however long it takes.
  */
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -11,7 +10,8 @@ import { SQLITE_FILE, openSqliteDatabase } from '../storage/sqlite-store.ts';
 import type { AuditRecord } from './audit-record.ts';
 import { toHead, toRecord } from './audit-rows.ts';
 import type { AuditStore } from './audit-store.ts';
-import { startAuditThread } from './sqlite-audit-thread.ts';
+import { createAuditWrites } from './sqlite-audit-writes.ts';
+import { walSync, type WalSync } from './wal-sync.ts';
 
 /** A sync result (or throw) as a promise, so callers see one async interface. */
 const promised = <T>(work: () => T): Promise<T> =>
@@ -24,11 +24,17 @@ export function openSqliteAuditStore(dataDir: string): AuditStore {
   openSqliteDatabase(dataDir).close(); // creates and migrates the schema
   const file = join(dataDir, SQLITE_FILE);
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
-  return createSqliteAuditStore(db, file);
+  // NORMAL: a commit does not wait for the disk; walSync does, off the event loop.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  return createSqliteAuditStore(db, file, walSync(file));
 }
 
-function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
+/** `synced` flushes what the connection committed to disk; exported for the tests. */
+export function createSqliteAuditStore(
+  db: DatabaseSync,
+  file: string,
+  synced: WalSync,
+): AuditStore {
   const q = {
     head: db.prepare('SELECT * FROM audit_head WHERE id = 1'),
     page: db.prepare(
@@ -37,14 +43,21 @@ function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
     byCall: db.prepare('SELECT * FROM audit_records WHERE call_id = ? ORDER BY seq'),
     byRecording: db.prepare('SELECT * FROM audit_records WHERE recording_id = ? ORDER BY seq'),
   };
-  const writer = startAuditThread(file);
+  const writes = createAuditWrites(db);
+  /** The write's result once it is on disk. */
+  const durable = async <T>(write: () => T): Promise<T> => {
+    const result = write();
+    await synced();
+    return result;
+  };
 
   const all = (statement: StatementSync, key: string): AuditRecord[] =>
     statement.all(key).map(toRecord);
 
   return {
-    append: async (entry, at) => (await writer.appendAll([{ entry, at }]))[0] as AuditRecord,
-    appendAll: (entries) => writer.appendAll(entries),
+    append: async (entry, at) =>
+      (await durable(() => writes.appendAll([{ entry, at }])))[0] as AuditRecord,
+    appendAll: (entries) => durable(() => writes.appendAll(entries)),
     head: () => promised(() => toHead(q.head.get())),
     page: ({ afterSeq, limit, from = '', to = '~' }) =>
       promised(() => q.page.all(afterSeq, from, to, limit).map(toRecord)),
@@ -68,10 +81,10 @@ function createSqliteAuditStore(db: DatabaseSync, file: string): AuditStore {
         view.close();
       }
     },
-    prune: (before, at) => writer.prune(before, at),
-    async close() {
-      await writer.close();
+    prune: (before, at) => durable(() => writes.prune(before, at)),
+    close() {
       db.close();
+      return Promise.resolve();
     },
   };
 }

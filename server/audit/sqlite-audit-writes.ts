@@ -1,8 +1,8 @@
 /**
  * The audit trail's writes on one SQLite connection: appends and prunes, each in a BEGIN
  * IMMEDIATE transaction (the write lock is taken before the head is read, so of several nodes, or
- * the admin CLI, appending at once each sees the head the previous one left). Synchronous, and a
- * commit waits for the disk: the server runs these on the audit thread (sqlite-audit-thread.ts).
+ * the admin CLI, appending at once each sees the head the previous one left). Synchronous; the
+ * store (sqlite-audit-store.ts) waits for the disk after them.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { SERVER_ACTOR, nextRecord, type AuditEntry, type AuditRecord } from './audit-record.ts';
