@@ -94,10 +94,11 @@ export function createComposer(tiles: () => RecorderTile[]): Composer {
       height: videos[i]?.videoHeight ?? 0,
     }));
     const next = planFrame(planned, RECORDING_WIDTH, RECORDING_HEIGHT, measure);
-    // A large screen is read at the size of its area: scaled once, where it is captured. (A small
-    // one is cropped to fill its tile, from a picture that must stay larger than the tile.)
+    // A picture is read at the size of its area: scaled once, where it is captured. One cropped
+    // to fill its tile ('cover') is read at twice the tile's size: room for the crop.
     for (const { tile, place } of next.steps) {
-      if (place.fit === 'contain') sources.cap(tile, place.width, place.height);
+      const room = place.fit === 'cover' ? 2 : 1;
+      sources.cap(tile, place.width * room, place.height * room);
     }
     return next;
   }
@@ -120,7 +121,7 @@ export function createComposer(tiles: () => RecorderTile[]): Composer {
 
   function tick(): void {
     const now = performance.now();
-    sources.dropEnded();
+    sources.follow();
     if (now - tilesReadAt >= TILES_MS) {
       tilesReadAt = now;
       readTiles();

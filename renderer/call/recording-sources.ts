@@ -1,19 +1,20 @@
 /**
  * The pictures a recording is painted from: one muted <video> per tile, and whether each has shown
  * a new frame since the last paint. Each <video> gets the tile's video track alone: given the whole
- * stream, it also played the sound (muted, but a silent audio output per tile all the same). A
- * shared screen is read through a clone of its track capped at the size it is painted at: Chromium
- * scales a screen capture where it is captured, and a canvas converts every picture it draws to
- * RGB at full size (a 1080p screen painted at 1024x576: 3.5 times the pixels shown). Where the
- * source cannot scale, the clone costs nothing and the canvas scales the picture, as before.
- */
+ * stream, it also played the sound (muted, but a silent audio output per tile all the same). Each
+ * picture is read through a clone of its track capped at the size it is painted at: Chromium
+ * scales a local capture (a screen, my camera) where it is captured, and a canvas converts every
+ * picture it draws to RGB at full size (a 1080p screen painted at 1024x576: 3.5 times the pixels
+ * shown; my 720p camera in a 256x144 inset: 25 times). Where the source cannot scale (a remote
+ * participant's video), the clone costs nothing and the canvas scales the picture, as before. A
+ * clone keeps its own `enabled`: it follows the tile's track, so a camera turned off is black. */
 import type { RecorderTile } from './recording-composer.ts';
 
 interface Source {
   video: HTMLVideoElement;
   /** The tile's own video track. */
   track: MediaStreamTrack | undefined;
-  /** The clone read for a screen (ours to stop); null when the tile's own track is read. */
+  /** The clone read (ours to stop); null when the tile has no video track. */
   clone: MediaStreamTrack | null;
   /** The size the clone is capped at, as `WxH`. */
   cap: string;
@@ -27,17 +28,18 @@ export interface TileSources {
   sync(tiles: readonly RecorderTile[]): boolean;
   /** The videos of the tiles, in their order. */
   readonly videos: readonly HTMLVideoElement[];
-  /** Caps the picture read for tile `index` when it is a screen (never enlarged). */
+  /** Caps the picture read for tile `index` (never enlarged; kept where the source cannot scale). */
   cap(index: number, width: number, height: number): void;
   /** Whether tile `index` has shown a new frame since it was last taken. */
   isFresh(index: number): boolean;
   /** Tile `index` is being painted: its picture is no longer new, and the next frame is awaited. */
   take(index: number): void;
   /**
-   * Stops a screen's clone as soon as the screen's own track is stopped (sharing ended): a clone
-   * keeps the capture going, and the tiles are read again only every 250 ms. Cheap: every tick.
+   * Keeps each clone as its track: stopped as soon as the track is (sharing ended: a clone keeps
+   * the capture going, and the tiles are read again only every 250 ms), off while it is off (a
+   * camera turned off). Cheap: every tick.
    */
-  dropEnded(): void;
+  follow(): void;
   close(): void;
 }
 
@@ -58,11 +60,11 @@ function watch(source: Source): void {
 
 function open(tile: RecorderTile): Source {
   const track = tile.stream.getVideoTracks()[0];
-  const clone = track && tile.kind === 'screen' ? track.clone() : null;
+  const clone = track ? track.clone() : null;
   const video = document.createElement('video');
   video.muted = true;
   video.playsInline = true;
-  video.srcObject = new MediaStream(clone ? [clone] : track ? [track] : []);
+  video.srcObject = new MediaStream(clone ? [clone] : []);
   void video.play().catch(() => undefined);
   const source: Source = { video, track, clone, cap: '', fresh: true, callback: null };
   watch(source);
@@ -126,9 +128,11 @@ export function createTileSources(): TileSources {
       source.fresh = false;
       watch(source);
     },
-    dropEnded() {
-      for (const source of shown) {
-        if (source.clone && source.track?.readyState === 'ended') source.clone.stop();
+    follow() {
+      for (const { clone, track } of shown) {
+        if (!clone || !track) continue;
+        if (track.readyState === 'ended') clone.stop();
+        else if (clone.enabled !== track.enabled) clone.enabled = track.enabled;
       }
     },
     close() {
