@@ -19,6 +19,9 @@ const CANDIDATE = {
 const CANDIDATES_EACH_WAY = 4;
 export const MESSAGES_PER_CYCLE = 3 + 2 * CANDIDATES_EACH_WAY; // offer, answer, candidates, end-call
 
+/** Longer than any connect takes here, even with 10,000 idle sockets connecting at once. */
+const CONNECT_MS = 30_000;
+
 export type Kind = 'ours' | 'bare';
 /** Where a load runs: the caller side connects to `a`, the callee side to `b`. */
 export interface Target {
@@ -55,10 +58,20 @@ export function connect(
     ...(kind === 'ours' ? { auth: { token: user.token } } : { query: { id: user.id } }),
   });
   return new Promise((resolve, reject) => {
+    // Socket.io's client waits without end for a server that accepted the connection but never
+    // answered its CONNECT: a stall must fail the run, saying where, not hang it.
+    const stalled = setTimeout(() => {
+      socket.disconnect();
+      reject(new Error(`${url}: connected, but no answer to CONNECT in ${CONNECT_MS / 1000} s`));
+    }, CONNECT_MS);
     socket.once('connect', () => {
+      clearTimeout(stalled);
       resolve(socket);
     });
-    socket.once('connect_error', reject);
+    socket.once('connect_error', (error) => {
+      clearTimeout(stalled);
+      reject(error);
+    });
   });
 }
 
