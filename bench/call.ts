@@ -24,7 +24,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 20);
  * BENCH_CALL_CPU_ROUNDS=n: the first n calls (at most BENCH_CALLS) measure CPU with and without
  * recording, cameras then a shared screen; more rounds average out a busy machine.
  */
-const CPU_ROUNDS = Math.min(CALLS, Number(process.env.BENCH_CALL_CPU_ROUNDS ?? 2));
+const CPU_ROUNDS = Math.min(CALLS, Number(process.env.BENCH_CALL_CPU_ROUNDS ?? 5));
 /** BENCH_CALL_CPU_MS: each CPU window. */
 const CPU_MS = Number(process.env.BENCH_CALL_CPU_MS ?? 4_000);
 /**
@@ -113,6 +113,27 @@ async function shareScreen(page: Page): Promise<void> {
   await page.getByRole('radio').first().check();
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   await page.getByRole('button', { name: 'Stop sharing' }).waitFor();
+}
+
+/** Time for a call's video to reach its steady size before its CPU is measured. */
+const SETTLE_MS = 2_000;
+
+/**
+ * One round: the call, the call recording, the call again. The recording is set against the mean
+ * of the windows around it, so a call still ramping up its video (or a machine growing busier)
+ * is not counted as the recording's cost.
+ */
+async function recordingRound(
+  advisor: Advisor,
+  stats: RecordingStats[],
+  call: number[],
+  recording: number[],
+): Promise<void> {
+  await advisor.page.waitForTimeout(SETTLE_MS);
+  const before = await cpuPercentDuring(CPU_MS);
+  recording.push(await recordWhileMeasuring(advisor, stats));
+  const after = await cpuPercentDuring(CPU_MS);
+  call.push((before + after) / 2);
 }
 
 /**
@@ -347,12 +368,10 @@ async function main(): Promise<void> {
       await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
     }
     if (i < CPU_ROUNDS) {
-      cpu.idleCall.push(await cpuPercentDuring(CPU_MS));
-      cpu.recording.push(await recordWhileMeasuring(avery, recordings.camera));
+      await recordingRound(avery, recordings.camera, cpu.idleCall, cpu.recording);
       // The same with Avery's screen shared: the screen large, both cameras small.
       await shareScreen(avery.page);
-      cpu.screenCall.push(await cpuPercentDuring(CPU_MS));
-      cpu.screenRecording.push(await recordWhileMeasuring(avery, recordings.screen));
+      await recordingRound(avery, recordings.screen, cpu.screenCall, cpu.screenRecording);
       await avery.page.getByRole('button', { name: 'Stop sharing' }).click();
     }
     await avery.page.getByRole('button', { name: 'Hang up' }).click();
@@ -411,9 +430,12 @@ async function main(): Promise<void> {
   console.log(
     `Remote screen share: ${screenInfo.width}x${screenInfo.height} at ${fixed(screenInfo.fps, 1)} fps`,
   );
-  // Each round's own difference too: the rounds of a busy machine differ more than A from B.
-  const added = (call: number[], recording: number[]) =>
-    `${fixed(p50(call), 0)} %   while recording: ${fixed(p50(recording), 0)} %   (+${fixed(p50(recording) - p50(call), 0)} %; by round ${recording.map((r, i) => signed(r - (call[i] ?? 0))).join(' ')})`;
+  // What the recording adds is the median of the rounds' own differences: the rounds of a busy
+  // machine differ more than A from B.
+  const added = (call: number[], recording: number[]) => {
+    const rounds = recording.map((r, i) => r - (call[i] ?? 0));
+    return `${fixed(p50(call), 0)} %   while recording: ${fixed(p50(recording), 0)} %   (+${fixed(p50(rounds), 0)} % median of rounds; by round ${rounds.map(signed).join(' ')})`;
+  };
   console.log(
     `Chromium CPU (this bench's browser, % of one core; 200 % = both; machine load average ${loads(loadAtStart)} at the start, ${loads(loadavg())} at the end)`,
   );
