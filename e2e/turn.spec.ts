@@ -1,8 +1,10 @@
 /**
  * TURN through a real coturn on loopback: with the firm's relay-only setting every call goes
- * through the relay; wrong credentials end the call with a clear error, not a hang.
+ * through the relay; wrong credentials end the call with a clear error, not a hang; a call that
+ * outlives its TURN credentials still ICE-restarts through the relay (the app fetched new ones).
  */
 import { averyCallsBlake, connected, expect, test } from './fixtures.ts';
+import { videoInfo } from './media.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 
 const SECRET = 'turn-test-secret-1234';
@@ -46,5 +48,54 @@ test.describe('through the relay', () => {
     await expect(avery.page.getByRole('alert')).toContainText(/could not be established/, {
       timeout: 40_000,
     });
+  });
+});
+
+test.describe('a call longer than its TURN credentials', () => {
+  /** coturn refuses a relay to credentials past this lifetime; the app refreshes them at 10 s. */
+  const TTL_S = 12;
+  test.use({
+    serverConfig: {
+      ice: { stunUrls: [], turnUrls: [], turnTtlSeconds: TTL_S, relayOnly: true },
+    },
+  });
+
+  test('an ICE restart after the first credentials expired still gathers a relay and media flows', async ({
+    app,
+    server,
+  }) => {
+    server.config.ice.turnUrls = [coturn.url];
+    server.config.ice.turnSecret = SECRET;
+    const { avery, blake } = await connected(app);
+    expect(await avery.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
+    // Past the lifetime of the credentials the call started with (fetched before it connected).
+    await avery.page.waitForTimeout((TTL_S + 4) * 1000);
+
+    // Avery restarts ICE (as after a network switch); the candidates gathered for it are counted.
+    const gathered = await avery.page.evaluate(async () => {
+      const pcs = (window as unknown as { __peerConnections: RTCPeerConnection[] })
+        .__peerConnections;
+      const pc = pcs.at(-1)!;
+      const types: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        pc.addEventListener('icecandidate', (event) => {
+          if (event.candidate) types.push(event.candidate.type ?? '?');
+          else resolve();
+        });
+      });
+      pc.restartIce();
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      return types;
+    });
+    // Expired credentials are refused by coturn: no relay candidate at all, and relay-only ICE
+    // would have nothing to restart with.
+    expect(gathered).toContain('relay');
+
+    const label = "Blake Tester's video";
+    const before = (await videoInfo(avery.page, label))?.frames ?? 0;
+    await expect
+      .poll(async () => (await videoInfo(avery.page, label))?.frames ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(before + 10);
+    expect(await blake.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
   });
 });
