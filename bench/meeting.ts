@@ -10,13 +10,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import react from '@vitejs/plugin-react';
-import { build } from 'vite';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
 import { sendQualityFor } from '../renderer/call/send-quality.ts';
+import { buildBenchRenderer } from './support/build-renderer.ts';
 import { profileSteady } from './support/page-profile.ts';
 import { fixed, percentile } from './support/stats.ts';
 
@@ -52,22 +51,10 @@ const videoLabel = (name: string) => `${name}'s video`;
  * (e.g. `git archive HEAD renderer shared | tar -x -C <dir>`, node_modules linked), for A/B.
  */
 const RENDERER_ROOT = process.env.BENCH_MEETING_RENDERER_ROOT ?? join(import.meta.dirname, '..');
-/**
- * The renderer as e2e/host/renderer-build.ts builds it, into a folder of its own: rebuilding
- * out/e2e-renderer (emptied first) under an e2e run in progress would pull files from under it.
- */
 const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-meeting-renderer');
 
-async function buildRenderer(): Promise<void> {
-  await build({
-    root: join(RENDERER_ROOT, 'renderer'),
-    base: './',
-    plugins: [react()],
-    logLevel: 'warn',
-    // A profile run names functions as written (unminified; its other numbers come from that build).
-    build: { outDir: RENDERER_OUT, emptyOutDir: true, sourcemap: false, minify: !PROFILE },
-  });
-}
+// A profile run names functions as written (unminified; its other numbers come from that build).
+const buildRenderer = () => buildBenchRenderer(RENDERER_ROOT, RENDERER_OUT, { minify: !PROFILE });
 
 const log = (line = '') => {
   console.log(line ? `[meeting] ${line}` : '');

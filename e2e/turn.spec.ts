@@ -3,7 +3,8 @@
  * through the relay; wrong credentials end the call with a clear error, not a hang; a call that
  * outlives its TURN credentials still ICE-restarts through the relay (the app fetched new ones).
  */
-import { averyCallsBlake, connected, expect, test } from './fixtures.ts';
+import type { Harness } from '../server/testing/harness.ts';
+import { averyCallsBlake, connected, expect, test, type AppFactory } from './fixtures.ts';
 import { videoInfo } from './media.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 
@@ -17,6 +18,15 @@ test.afterAll(async () => {
   await coturn.stop();
 });
 
+/** Avery and Blake in a call through coturn, with the server handing out its credentials. */
+async function connectedThroughRelay(app: AppFactory, server: Harness) {
+  server.config.ice.turnUrls = [coturn.url];
+  server.config.ice.turnSecret = SECRET;
+  const call = await connected(app);
+  expect(await call.avery.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
+  return call;
+}
+
 test.describe('through the relay', () => {
   test.use({
     serverConfig: {
@@ -28,10 +38,7 @@ test.describe('through the relay', () => {
     app,
     server,
   }) => {
-    server.config.ice.turnUrls = [coturn.url];
-    server.config.ice.turnSecret = SECRET;
-    const { avery, blake } = await connected(app);
-    expect(await avery.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
+    const { blake } = await connectedThroughRelay(app, server);
     expect(await blake.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
   });
 
@@ -64,10 +71,7 @@ test.describe('a call longer than its TURN credentials', () => {
     app,
     server,
   }) => {
-    server.config.ice.turnUrls = [coturn.url];
-    server.config.ice.turnSecret = SECRET;
-    const { avery, blake } = await connected(app);
-    expect(await avery.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
+    const { avery, blake } = await connectedThroughRelay(app, server);
     // Past the lifetime of the credentials the call started with (fetched before it connected).
     await avery.page.waitForTimeout((TTL_S + 4) * 1000);
 
