@@ -15,7 +15,8 @@ export function walSync(databaseFile: string): WalSync {
   return async () => {
     let handle;
     try {
-      handle = await open(wal, 'r');
+      // Read-write: Windows flushes a file only through a handle that may write it.
+      handle = await open(wal, 'r+');
     } catch (error) {
       // No WAL: everything was checkpointed into the database file, which the checkpoint synced.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
