@@ -112,7 +112,7 @@ try {
   console.log(
     `export jsonl: ${exported} records in ${(performance.now() - started).toFixed(0)} ms`,
   );
-  await store.close();
+  store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

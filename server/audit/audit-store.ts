@@ -57,6 +57,5 @@ export interface AuditStore {
    * the anchor, and appends an `audit.pruned` record saying so, all in one transaction.
    */
   prune(before: string, at: Date): Promise<PruneResult>;
-  /** Waits for writes already made, then lets go of the store. */
-  close(): Promise<void>;
+  close(): void;
 }

@@ -129,7 +129,7 @@ export function createPgAuditStore(pool: Pool): AuditStore {
         await appendInside(client, head, [{ entry: pruned, at }]);
         return { count, anchorSeq };
       }),
-    async close() {
+    close() {
       // The pool belongs to the database (server/storage/database.ts), which closes it.
     },
   };

@@ -57,7 +57,7 @@ describe('the SQLite audit store', () => {
     expect(held.asked).toBe(1);
     held.finish();
     expect(await appended).toMatchObject({ seq: 1, type: 'call.rang' });
-    await store.close();
+    store.close();
   });
 
   it('fails an append whose flush failed', async () => {
@@ -67,16 +67,16 @@ describe('the SQLite audit store', () => {
     expect(await settledYet(appended)).toBe(false);
     held.fail(new Error('EIO: i/o error, fsync'));
     await expect(appended).rejects.toThrow('EIO');
-    await store.close();
+    store.close();
   });
 
   it('flushes the real WAL file, and finds nothing to do where there is none', async () => {
     const store = openSqliteAuditStore(dir);
     expect(await store.append(rang, new Date())).toMatchObject({ seq: 1 });
-    await store.close(); // the last connection: SQLite checkpoints and removes the WAL
+    store.close(); // the last connection: SQLite checkpoints and removes the WAL
     await expect(walSync(file)()).resolves.toBeUndefined();
     const reopened = openSqliteAuditStore(dir);
     expect(await reopened.head()).toMatchObject({ seq: 1 });
-    await reopened.close();
+    reopened.close();
   });
 });

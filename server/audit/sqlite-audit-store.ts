@@ -84,7 +84,6 @@ export function createSqliteAuditStore(
     prune: (before, at) => durable(() => writes.prune(before, at)),
     close() {
       db.close();
-      return Promise.resolve();
     },
   };
 }

@@ -51,7 +51,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       audit,
       description: `SQLite in ${options.dataDir}`,
       async close() {
-        await audit.close();
+        audit.close();
         await accounts.close();
       },
     };
