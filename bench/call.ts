@@ -11,8 +11,8 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
+import { buildRendererInto } from '../e2e/host/renderer-build.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
-import { buildBenchRenderer } from './support/build-renderer.ts';
 import { startChild } from './support/child.ts';
 import { cpuPercentDuring } from './support/process-cpu.ts';
 import { recordingStats, type RecordingStats } from './support/recording-stats.ts';
@@ -34,7 +34,7 @@ const CPU_MS = Number(process.env.BENCH_CALL_CPU_MS ?? 4_000);
 const RENDERER_ROOT = process.env.BENCH_CALL_RENDERER_ROOT ?? join(import.meta.dirname, '..');
 const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-call-renderer');
 
-const buildRenderer = () => buildBenchRenderer(RENDERER_ROOT, RENDERER_OUT);
+const buildRenderer = () => buildRendererInto(RENDERER_OUT, { root: RENDERER_ROOT });
 
 /** Installed in every page: when the incoming dialog appears and when remote videos show frames. */
 const PROBES = `(() => {

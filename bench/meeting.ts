@@ -13,9 +13,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
+import { buildRendererInto } from '../e2e/host/renderer-build.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
 import { sendQualityFor } from '../renderer/call/send-quality.ts';
-import { buildBenchRenderer } from './support/build-renderer.ts';
 import { profileSteady } from './support/page-profile.ts';
 import { fixed, percentile } from './support/stats.ts';
 
@@ -54,7 +54,8 @@ const RENDERER_ROOT = process.env.BENCH_MEETING_RENDERER_ROOT ?? join(import.met
 const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-meeting-renderer');
 
 // A profile run names functions as written (unminified; its other numbers come from that build).
-const buildRenderer = () => buildBenchRenderer(RENDERER_ROOT, RENDERER_OUT, { minify: !PROFILE });
+const buildRenderer = () =>
+  buildRendererInto(RENDERER_OUT, { root: RENDERER_ROOT, minify: !PROFILE });
 
 const log = (line = '') => {
   console.log(line ? `[meeting] ${line}` : '');

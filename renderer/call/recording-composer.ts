@@ -19,7 +19,7 @@ export interface RecorderTile {
 
 export const RECORDING_WIDTH = 1280;
 export const RECORDING_HEIGHT = 720;
-/** 12, not 15: with two cameras at 1280x720 the recording added 28 % of a core at 15, 24 % at 12. */
+/** 12, not 15: with two cameras at 1280x720 the recording added 28 % of a core at 15, 25 % at 12. */
 const CAMERA_FPS = 12;
 const SCREEN_FPS = 10;
 /**

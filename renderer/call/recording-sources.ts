@@ -7,7 +7,8 @@
  * picture it draws to RGB at full size (a 1080p screen painted at 1024x576: 3.5 times the pixels
  * shown; my 720p camera in a 256x144 inset: 25 times). Where the source cannot scale (a remote
  * participant's video), the clone costs nothing and the canvas scales the picture, as before. A
- * clone keeps its own `enabled`: it follows the tile's track, so a camera turned off is black. */
+ * clone keeps its own `enabled`: it follows the tile's track, so a camera turned off is black.
+ */
 import type { RecorderTile } from './recording-composer.ts';
 
 interface Source {
