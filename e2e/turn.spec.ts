@@ -5,7 +5,7 @@
  */
 import type { Harness } from '../server/testing/harness.ts';
 import { averyCallsBlake, connected, expect, test, type AppFactory } from './fixtures.ts';
-import { videoInfo } from './media.ts';
+import { videoInfo, waitForDecodedFrames } from './media.ts';
 import { startCoturn, type Coturn } from './host/coturn.ts';
 
 const SECRET = 'turn-test-secret-1234';
@@ -97,9 +97,7 @@ test.describe('a call longer than its TURN credentials', () => {
 
     const label = "Blake Tester's video";
     const before = (await videoInfo(avery.page, label))?.frames ?? 0;
-    await expect
-      .poll(async () => (await videoInfo(avery.page, label))?.frames ?? 0, { timeout: 20_000 })
-      .toBeGreaterThan(before + 10);
+    await waitForDecodedFrames(avery.page, label, before + 10);
     expect(await blake.selectedCandidates()).toEqual({ local: 'relay', remote: 'relay' });
   });
 });
