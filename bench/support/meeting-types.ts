@@ -1,0 +1,63 @@
+/** What bench/meeting.ts measures, shared by its app and bare halves. */
+import type { Page } from '@playwright/test';
+
+export interface Participant {
+  name: string;
+  page: Page;
+}
+
+export interface Sent {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export interface SizeResult {
+  setup: number[];
+  /** Per set-up, who waited longest for whom. */
+  slowest: string[];
+  ring: number[];
+  cpuTotal: number;
+  /** The same, by Chromium process kind. */
+  cpuByKind: Map<string, number>;
+  hostCpu: number;
+  sent: { name: string; links: Sent[] }[];
+}
+
+export const emptyResult = (): SizeResult => ({
+  setup: [],
+  slowest: [],
+  ring: [],
+  cpuTotal: 0,
+  cpuByKind: new Map(),
+  hostCpu: 0,
+  sent: [],
+});
+
+/** Where one <video> shows on the app's stage, and how (bare pages copy it: meeting-bare.ts). */
+export interface VideoSlot {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  objectFit: string;
+  transform: string;
+  borderRadius: string;
+}
+
+/** The app's videos at a meeting's size: my camera's slot and the others' slots, in page order. */
+export interface VideoLayout {
+  self: VideoSlot | null;
+  others: VideoSlot[];
+}
+
+/** How a size is run (bench/meeting.ts's settings). */
+export interface RunOptions {
+  repeats: number;
+  /** Wait after the last set-up before the CPU window. */
+  settleMs: number;
+  cpuWindowMs: number;
+  /** Also profile where the CPU goes (page-profile.ts). */
+  profile: boolean;
+  log: (line?: string) => void;
+}
