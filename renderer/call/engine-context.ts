@@ -58,8 +58,12 @@ export interface EngineContext {
   sendTo(peerId: string, event: CallEvent, body: Record<string, unknown>): Promise<Ack | null>;
   /** The same message to every joined participant. */
   sendToAll(event: CallEvent, body: Record<string, unknown>): void;
-  /** Makes (or finds) the session with a joined participant, with my current tracks. */
-  openPeer(peerId: string): Promise<ReturnType<MeetingPeers['open']>>;
+  /**
+   * Makes (or finds) the session with a joined participant, with my current tracks.
+   * `beforeDevices`: made before my camera and microphone are open, it sends nothing until they
+   * are (MeetingPeers.setLocalTracks).
+   */
+  openPeer(peerId: string, beforeDevices?: boolean): Promise<ReturnType<MeetingPeers['open']>>;
   /**
    * A candidate from a participant: to their session, or kept until it exists (a caller's
    * candidates arrive while we still ring; over a relay-only path they are the only way).
@@ -73,6 +77,9 @@ export interface EngineContext {
   /** Leaves no trace of a call that never started here (declined, answered elsewhere). */
   forget(): void;
 }
+
+/** A session's tracks before my devices are open: its transceivers send nothing yet. */
+const NO_TRACKS_YET = (): LocalTracks => ({ stream: new MediaStream(), audio: null, video: null });
 
 export function createEngineContext(options: CallEngineOptions): EngineContext {
   const { bridge } = options;
@@ -215,10 +222,12 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
     sendToAll(event, body) {
       for (const p of joinedOthers(snapshot)) void send(p.id, event, body);
     },
-    async openPeer(peerId) {
-      const tracks = devices.tracks();
+    async openPeer(peerId, beforeDevices = false) {
+      const ice = await context.ice();
+      // Read after the await: the devices may have opened meanwhile.
+      const tracks = devices.tracks() ?? (beforeDevices ? NO_TRACKS_YET() : null);
       if (!tracks) throw new Error('The camera and microphone are not open.');
-      const session = peers.open(peerId, tracks, await context.ice());
+      const session = peers.open(peerId, tracks, ice);
       const early = earlyCandidates.get(peerId) ?? [];
       earlyCandidates.delete(peerId);
       for (const candidate of early) await session.onCandidate(candidate).catch(() => undefined);

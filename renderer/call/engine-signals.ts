@@ -17,8 +17,6 @@ export type SignalHandlers = {
 /** My call-join is on its way: the next participant list is answered with my offers. */
 export interface Joining {
   pending: boolean;
-  /** My camera and microphone, opening while the server takes the join. */
-  devices: Promise<void>;
 }
 
 export interface IncomingCall {
@@ -100,13 +98,13 @@ export function createSignalHandlers(
       }
       if (!joining.pending || !inCall(state())) return;
       joining.pending = false;
-      await joining.devices;
-      if (!context.isCurrent(p.callId)) return;
-      // Offer to everyone at once: offering in turn made the last pair of a meeting wait for the rest.
+      // Offer to everyone at once (offering in turn made the last pair wait for the rest), and
+      // while my camera still opens: the negotiation and the camera's start overlap, and the
+      // camera goes on every session once open (joinMeeting).
       const newcomers = joined.filter((person) => !context.peers.get(person.id));
       await Promise.all(
         newcomers.map(async (person) => {
-          const session = await context.openPeer(person.id);
+          const session = await context.openPeer(person.id, true);
           const offer = await session.offer();
           void context.sendTo(person.id, 'call-renegotiate', { description: offer });
         }),

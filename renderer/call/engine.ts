@@ -26,7 +26,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   const recording = createRecordingControl(context);
   const screen = createScreenShare(context);
   const incoming: IncomingCall = { offer: null };
-  const joining: Joining = { pending: false, devices: Promise.resolve() };
+  const joining: Joining = { pending: false };
   const handlers = createSignalHandlers(context, recording, incoming, joining);
 
   const mediaState = (): MediaState => {
@@ -105,21 +105,24 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   }
 
   /**
-   * Joins and opens my camera at once: the server's round trip and the camera's start overlap.
-   * My offers, made on the participant list that follows the join, wait for the camera.
+   * Joins and opens my camera at once: the server's round trip, my offers (made on the
+   * participant list that follows the join) and the camera's start overlap. Sessions made before
+   * the camera opened get it here.
    */
   async function joinMeeting(from: Peer, callId: string) {
     // Everyone I was rung with, and me.
     const opened = openDevices(state().participants.length + 1);
-    joining.devices = opened.then(() => undefined);
-    joining.devices.catch(() => undefined); // its failure is handled below, once
+    opened.catch(() => undefined); // its failure is handled below, once
     joining.pending = true;
     const ack = await context.channel.send({
       event: 'call-join',
       payload: { to: from.id, callId },
     });
     const failed = await opened.then(
-      () => null,
+      async (tracks) => {
+        await context.peers.setLocalTracks(tracks);
+        return null;
+      },
       (error: unknown) => ({ error }),
     );
     // The call ended while the camera opened: it must not stay on.

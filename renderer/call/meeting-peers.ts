@@ -104,7 +104,14 @@ export function createMeetingPeers(deps: {
     closeAll,
     all: () => [...sessions.values()],
     async setLocalTracks(tracks) {
-      await Promise.all([...sessions.values()].map((s) => s.setLocalTracks(tracks)));
+      const quality = sendQualityFor(people);
+      await Promise.all(
+        [...sessions.values()].map(async (s) => {
+          await s.setLocalTracks(tracks);
+          // The scale follows what the camera captures (send-quality.ts): now a camera is there.
+          await s.setSendQuality(quality);
+        }),
+      );
     },
     async setScreen(screen) {
       await Promise.all([...sessions.values()].map((s) => s.setScreen(screen)));

@@ -217,6 +217,27 @@ describe('createSignalingChannel', () => {
     channel.dispose();
   });
 
+  it('sends at once while earlier messages are in flight on the same connection', async () => {
+    const { bridge, fake } = fakeBridge();
+    const channel = createSignalingChannel(bridge);
+    await settle();
+    fake.holdNextAnswer = true;
+
+    const offer = channel.send(iceRestartOffer); // its ack has not come back yet
+    const next = [channel.send(candidate(1)), channel.send(candidate(2))];
+    await settle();
+    expect(fake.delivered).toEqual([iceRestartOffer, candidate(1), candidate(2)]);
+    expect(channel.pending()).toBe(0);
+
+    fake.answerHeld({ ok: true, value: { ok: true } });
+    await expect(Promise.all([offer, ...next])).resolves.toEqual([
+      { ok: true },
+      { ok: true },
+      { ok: true },
+    ]);
+    channel.dispose();
+  });
+
   it('waits without trying the bridge when created while signaling is down', async () => {
     const { bridge, fake } = fakeBridge('reconnecting');
     const channel = createSignalingChannel(bridge);

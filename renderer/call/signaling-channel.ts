@@ -4,6 +4,11 @@
  * connection is back, so an ICE-restart offer sent during a network switch is not lost. A message
  * the server refused as 'server-busy' waits the same way and goes out again a second later.
  * At-least-once: the receiving engine tolerates duplicates.
+ *
+ * On a healthy connection messages go out at once, without waiting for earlier acks (the server
+ * takes one socket's messages in order): a joiner's candidates must not wait a round trip each.
+ * Once one may have been lost, nothing new goes out until every message sent before is settled,
+ * so a retry keeps its place (an ICE-restart offer before the candidates that follow it).
  */
 import type { CallBridge } from './call-bridge.ts';
 import type { OutgoingSignal } from '../../shared/bridge/contract.ts';
@@ -26,6 +31,8 @@ export interface SignalingChannel {
 
 interface Entry {
   seq: number;
+  /** The connection it last went out on (see `connection` below). */
+  connection: number;
   signal: OutgoingSignal;
   since: number;
   dropped: boolean;
@@ -54,12 +61,16 @@ export function createSignalingChannel(
   const outbox: Entry[] = []; // sorted by seq
   const inFlight = new Set<Entry>();
   let seq = 0;
+  // Bumped whenever delivery may have broken (offline, a failed send): messages in flight from
+  // an older connection may yet need sending again, before anything new.
+  let connection = 0;
   let online = false; // until main tells us (in a moment: status() below)
   let heard = 0; // connection events seen: a late status() answer must not override a newer one
   let disposed = false;
   let recheckTimer: ReturnType<typeof setTimeout> | undefined;
 
   function setOnline(up: boolean): void {
+    if (!up) connection++;
     online = up;
     drain();
   }
@@ -90,16 +101,18 @@ export function createSignalingChannel(
   askStatus();
 
   /**
-   * Sends everything waiting, in order, but not while earlier messages are in flight: one of
-   * those may yet fail and must then go out again before the rest (main emits in call order).
+   * Sends everything waiting, in order (main emits in call order), but not while messages sent
+   * on an older connection are in flight: one of those may yet fail and must then go out again
+   * before the rest.
    */
   function drain(): void {
     expire();
-    if (!online || inFlight.size > 0) return;
+    if (!online || [...inFlight].some((entry) => entry.connection !== connection)) return;
     for (const entry of outbox.splice(0)) issue(entry);
   }
 
   function issue(entry: Entry): void {
+    entry.connection = connection;
     inFlight.add(entry);
     void bridge.signal
       .send(entry.signal)
@@ -125,6 +138,7 @@ export function createSignalingChannel(
     const at = outbox.findIndex((other) => other.seq > entry.seq);
     outbox.splice(at < 0 ? outbox.length : at, 0, entry);
     online = false;
+    connection++;
     // If main still says 'online' (an ack timed out on a socket not yet known dead), no event
     // will come: ask again a little later.
     clearTimeout(recheckTimer);
@@ -149,7 +163,7 @@ export function createSignalingChannel(
     send(signal) {
       if (disposed) return Promise.resolve(null);
       return new Promise((resolve) => {
-        outbox.push({ seq: seq++, signal, since: now(), dropped: false, resolve });
+        outbox.push({ seq: seq++, connection, signal, since: now(), dropped: false, resolve });
         drain();
       });
     },
