@@ -99,6 +99,26 @@ test.describe('meetings', () => {
   });
 });
 
+test.describe('a page lost while main lives on', () => {
+  test('one reloads (as after a renderer crash): rung back in, rejoins; the others never stopped', async ({
+    app,
+  }) => {
+    test.setTimeout(180_000);
+    const { avery, blake, casey } = await meetingOfThree(app);
+    for (const stayer of [avery, blake]) await markVideosOld(stayer, "Casey Tester's video");
+    // Main and its socket live on; the page comes back knowing nothing of the meeting.
+    await casey.page.reload();
+    await framesKeepArriving(avery, "Blake Tester's video");
+    await casey.page
+      .getByRole('dialog', { name: /^Incoming call from (Avery|Blake) Tester with/ })
+      .getByRole('button', { name: 'Answer' })
+      .click();
+    for (const stayer of [avery, blake]) await waitForFreshVideo(stayer, "Casey Tester's video");
+    await everyoneSeesEveryone([avery, blake, casey]);
+    await framesKeepArriving(blake, "Avery Tester's video");
+  });
+});
+
 test.describe('invitations that are not taken', () => {
   test('declined and missed invitations are reported to the inviter; the meeting goes on', async ({
     app,

@@ -33,6 +33,7 @@ import { registerScreen } from './media/register-screen.ts';
 import { createScreenSources } from './media/screen-sources.ts';
 import { createAppNetwork } from './net/app-network.ts';
 import { interruptRecordingsWhenPageGoes } from './recording/page-lifecycle.ts';
+import { whenPageIsLost } from './shell/page-lost.ts';
 import { createServices } from './services.ts';
 import { policyFilePath } from './settings/policy.ts';
 import { settingsStoreOptions } from './settings/store-options.ts';
@@ -181,6 +182,9 @@ function start(): void {
   });
   // A reload, a navigation or the window closing ends the page's MediaRecorder too.
   interruptRecordingsWhenPageGoes(window.webContents, services.recordings, log);
+  whenPageIsLost(window.webContents, () => {
+    if (appChannels.pageGone()) services.leaveCallOfLostPage();
+  });
   installQuitGuard({
     window,
     callState: () => appChannels.callState(),

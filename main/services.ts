@@ -73,6 +73,12 @@ export interface Services {
   diagnostics: Diagnostics;
   /** Resumes the stored session and connects, as at app start. */
   start(): Promise<void>;
+  /**
+   * The page that was in a call is gone (its renderer crashed) and loads again, knowing nothing
+   * of it. A new socket makes the server see this app leave the call: the others see it go, and
+   * the server rings it back in (rejoin.ts), for the new page to answer.
+   */
+  leaveCallOfLostPage(): void;
   dispose(): Promise<void>;
 }
 
@@ -201,6 +207,12 @@ export function createServices(options: ServicesOptions): Services {
       });
       // The server is asked to vouch for what a crash left once the session is back.
       recording.receipts.recovered(recovered);
+    },
+    leaveCallOfLostPage() {
+      const state = session.state();
+      if (state.status !== 'signed-in' || !state.serverUrl) return;
+      log('signaling.page-lost-in-call');
+      signaling.connect(state.serverUrl); // drops the socket the call knew, opens a new one
     },
     async dispose() {
       signaling.disconnect();

@@ -153,9 +153,17 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
   registerScreen(services.router, createHostScreenSources());
 
   await installBridge(context, page, services.router);
-  // As the Electron shell does on 'render-process-gone' (main/shell/renderer-gone.ts).
+  // As the Electron shell does (main/shell/renderer-gone.ts, main/shell/page-lost.ts): a crash
+  // closes the recordings the page fed; a crash or a reload leaves the call the page was in.
+  const pageLost = () => {
+    if (appChannels.pageGone()) services.leaveCallOfLostPage();
+  };
   page.on('crash', () => {
     void services.recordings.interruptAll();
+    pageLost();
+  });
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) pageLost();
   });
   await context.addInitScript({ content: TRACK_REGISTRY });
   await services.start();

@@ -107,6 +107,18 @@ describe('app:set-call-state', () => {
     expect(onCallEnded).toHaveBeenCalledTimes(1);
   });
 
+  it('forgets the call of a page that went (crashed, reloaded), and says whether there was one', async () => {
+    const { app, call, powerSave, onCallEnded } = setup();
+    expect(app.pageGone()).toBe(false);
+    await call('app:set-call-state', { inCall: true, peerName: 'Blake Tester' });
+    expect(app.pageGone()).toBe(true);
+    expect(app.isInCall()).toBe(false);
+    expect(powerSave.stop).toHaveBeenCalledExactlyOnceWith(10);
+    // Not an ending an update may install on: the page is rung back into that call.
+    expect(onCallEnded).not.toHaveBeenCalled();
+    expect(app.pageGone()).toBe(false);
+  });
+
   it('releases the blocker on dispose', async () => {
     const { app, call, powerSave } = setup();
     await call('app:set-call-state', { inCall: true, peerName: null });

@@ -37,6 +37,11 @@ export interface AppChannels {
   /** For the quit guard. */
   isInCall(): boolean;
   callState(): CallState;
+  /**
+   * The page went away (its renderer crashed): what it said about its call no longer holds.
+   * Returns whether it was in one.
+   */
+  pageGone(): boolean;
   /** Releases the power-save blocker, if one is held. */
   dispose(): void;
 }
@@ -82,6 +87,12 @@ export function registerAppChannels(router: Router, deps: AppChannelsDeps): AppC
   return {
     isInCall: () => state.inCall,
     callState: () => ({ ...state }),
+    pageGone() {
+      const wasInCall = state.inCall;
+      state = { inCall: false, peerName: null };
+      release();
+      return wasInCall;
+    },
     dispose: release,
   };
 }
