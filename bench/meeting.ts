@@ -25,7 +25,7 @@ import {
   videoLayout,
   watchMesh,
 } from './support/meeting-probes.ts';
-import { installTrace, printTrace } from './support/meeting-trace.ts';
+import { installTrace } from './support/meeting-trace.ts';
 import {
   emptyResult,
   type Participant,
@@ -73,9 +73,9 @@ const displayName = (username: string) =>
 const RENDERER_ROOT = process.env.BENCH_MEETING_RENDERER_ROOT ?? join(import.meta.dirname, '..');
 const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-meeting-renderer');
 
-// A profile run names functions as written (unminified; its other numbers come from that build).
+// A profile or trace run names functions as written (unminified; its other numbers come from that build).
 const buildRenderer = () =>
-  buildRendererInto(RENDERER_OUT, { root: RENDERER_ROOT, minify: !PROFILE });
+  buildRendererInto(RENDERER_OUT, { root: RENDERER_ROOT, minify: !PROFILE && !TRACE });
 
 const log = (line = '') => {
   console.log(line ? `[meeting] ${line}` : '');
@@ -126,6 +126,8 @@ async function add(inviter: Advisor, invitee: Advisor): Promise<number> {
  */
 async function formMeeting(
   advisors: Advisor[],
+  /** Runs just before the last step's click (the trace's main-thread baseline). */
+  beforeLastClick: () => Promise<void> = () => Promise.resolve(),
 ): Promise<{ setup: number; ring: number; slowest: string; clicked: number }> {
   let setup = Number.NaN;
   let ring = Number.NaN;
@@ -135,6 +137,7 @@ async function formMeeting(
     const members = advisors.slice(0, size);
     const newcomer = members.at(-1)!;
     const done = await watchMesh(members.map(asParticipant));
+    if (size === advisors.length) await beforeLastClick();
     const clicked =
       size === 2 ? await callFirst(advisors[0]!, newcomer) : await add(advisors[0]!, newcomer);
     const formed = await done();
@@ -215,20 +218,18 @@ async function benchApp(
       .getByRole('button', { name: `Call ${displayName(second!.username)}` })
       .and(first!.page.locator(':enabled'))
       .waitFor({ timeout: FORM_TIMEOUT_MS });
-    if (TRACE) for (const advisor of advisors) await installTrace(advisor.page);
+    const traced = advisors.map((a) => ({ name: a.username, page: a.page }));
+    const trace = TRACE ? await installTrace(traced) : null;
 
     const result = emptyResult();
     let layout: VideoLayout = { self: null, others: [] };
     const repeats = repeatsFor(size);
     for (let i = 0; i < repeats; i++) {
-      const { setup, ring, slowest, clicked } = await formMeeting(advisors);
+      const { setup, ring, slowest, clicked } = await formMeeting(advisors, trace?.mark);
       result.setup.push(setup);
       result.slowest.push(slowest);
       result.ring.push(ring);
-      if (TRACE) {
-        const pages = advisors.map((a) => ({ name: a.username, page: a.page }));
-        await printTrace(`N=${size} set-up ${i + 1} (${fixed(setup, 0)} ms)`, pages, clicked, log);
-      }
+      await trace?.print(`N=${size} set-up ${i + 1} (${fixed(setup, 0)} ms)`, clicked, log);
       if (i === repeats - 1) {
         if (APP_SCRIPT) {
           const script = readFileSync(APP_SCRIPT, 'utf8');

@@ -5,7 +5,8 @@
  * steps of a set-up on one timeline from the click. It found the answer waiting for early ICE
  * candidates to be added one by one (peer-negotiation.ts).
  */
-import type { Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
+import { selfTimes } from './page-profile.ts';
 
 type Step = [at: number, connection: string, what: string, detail: string];
 
@@ -88,28 +89,80 @@ function tracePage(): void {
   };
 }
 
-export async function installTrace(page: Page): Promise<void> {
-  await page.evaluate(tracePage);
+export interface Trace {
+  /**
+   * Takes each page's main-thread time now, and starts profiling the last page's JavaScript (the
+   * newcomer's): print() shows what the set-up added to both.
+   */
+  mark: () => Promise<void>;
+  /** Prints every page's steps since `since` (epoch ms), merged, as ms after it. */
+  print: (title: string, since: number, log: (line: string) => void) => Promise<void>;
 }
 
-/** Prints every page's steps since `since` (epoch ms), merged, as ms after it. */
-export async function printTrace(
-  title: string,
-  pages: { name: string; page: Page }[],
-  since: number,
-  log: (line: string) => void,
-): Promise<void> {
-  const rows: { at: number; line: string }[] = [];
+/** Main-thread time of the page so far (s), from Chromium's own counters: all, and in which kind. */
+async function busySeconds(session: CDPSession): Promise<Record<Busy, number>> {
+  const { metrics } = await session.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return {
+    task: value('TaskDuration'),
+    script: value('ScriptDuration'),
+    layout: value('LayoutDuration'),
+    style: value('RecalcStyleDuration'),
+  };
+}
+type Busy = 'task' | 'script' | 'layout' | 'style';
+
+export async function installTrace(pages: { name: string; page: Page }[]): Promise<Trace> {
+  const sessions = new Map<string, CDPSession>();
   for (const { name, page } of pages) {
-    const steps = await page.evaluate(
-      () => (window as unknown as { __benchTrace?: Step[] }).__benchTrace?.splice(0) ?? [],
-    );
-    for (const [at, connection, what, detail] of steps) {
-      if (at < since) continue;
-      const line = `+${String(at - since).padStart(5)} ms  ${name.padEnd(8)} ${connection.padEnd(5)} ${what} ${detail}`;
-      rows.push({ at, line: line.trimEnd() });
-    }
+    await page.evaluate(tracePage);
+    const session = await page.context().newCDPSession(page);
+    await session.send('Performance.enable');
+    sessions.set(name, session);
   }
-  log(`trace of ${title}, ms after the click:`);
-  for (const row of rows.sort((a, b) => a.at - b.at)) log(`  ${row.line}`);
+  const marked = new Map<string, Record<Busy, number>>();
+  const newcomer = sessions.get(pages.at(-1)?.name ?? '');
+  await newcomer?.send('Profiler.enable');
+  await newcomer?.send('Profiler.setSamplingInterval', { interval: 500 });
+  return {
+    mark: async () => {
+      for (const [name, session] of sessions) marked.set(name, await busySeconds(session));
+      await newcomer?.send('Profiler.start');
+    },
+    print: async (title, since, log) => {
+      const rows: { at: number; line: string }[] = [];
+      const busy: string[] = [];
+      for (const { name, page } of pages) {
+        const steps = await page.evaluate(
+          () => (window as unknown as { __benchTrace?: Step[] }).__benchTrace?.splice(0) ?? [],
+        );
+        for (const [at, connection, what, detail] of steps) {
+          if (at < since) continue;
+          const line = `+${String(at - since).padStart(5)} ms  ${name.padEnd(8)} ${connection.padEnd(5)} ${what} ${detail}`;
+          rows.push({ at, line: line.trimEnd() });
+        }
+        const session = sessions.get(name);
+        const before = marked.get(name);
+        if (session && before !== undefined) {
+          const now = await busySeconds(session);
+          const ms = (kind: Busy) => Math.round(1000 * (now[kind] - before[kind]));
+          busy.push(
+            `${name} ${ms('task')} ms (script ${ms('script')}, layout ${ms('layout')}, style ${ms('style')})`,
+          );
+        }
+      }
+      log(`trace of ${title}, ms after the click:`);
+      for (const row of rows.sort((a, b) => a.at - b.at)) log(`  ${row.line}`);
+      if (busy.length)
+        log(
+          `  main thread busy from just before the click to just after the mesh formed: ${busy.join(', ')}`,
+        );
+      if (newcomer && marked.size) {
+        const { profile } = await newcomer.send('Profiler.stop');
+        const top = [...selfTimes(profile)].sort((a, b) => b[1] - a[1]).slice(0, 12);
+        log(`  ${pages.at(-1)?.name ?? ''}'s JavaScript self time over the same span (ms):`);
+        for (const [where, ms] of top) log(`    ${ms.toFixed(1).padStart(7)}  ${where}`);
+      }
+    },
+  };
 }

@@ -22,7 +22,7 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples?: number[];
   timeDeltas?: number[];
@@ -52,7 +52,7 @@ async function metrics(session: CDPSession): Promise<Record<string, number>> {
 }
 
 /** Self time (ms) by "function file:line", from a sampled profile. */
-function selfTimes(profile: Profile): Map<string, number> {
+export function selfTimes(profile: Profile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   const samples = profile.samples ?? [];
