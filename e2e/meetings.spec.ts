@@ -47,6 +47,14 @@ test.describe('meetings', () => {
     // Anyone in the meeting may add someone: Blake adds Drew.
     await addToMeeting(blake, drew);
     await everyoneSeesEveryone([avery, blake, casey, drew]);
+    // Four tiles fit the 1280x800 window: the controls stay in view without scrolling.
+    await drew.page.evaluate(() => {
+      window.scrollTo(0, 0);
+    });
+    await expect(drew.page.getByRole('button', { name: 'Hang up' })).toBeInViewport();
+    expect(
+      await drew.page.evaluate(() => document.documentElement.scrollHeight),
+    ).toBeLessThanOrEqual(800);
 
     // A fifth is refused by the server, in plain words; the meeting goes on.
     await casey.page.getByRole('button', { name: 'Add people' }).click();
