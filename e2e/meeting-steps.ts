@@ -74,3 +74,21 @@ export async function meetingOfThree(
   await everyoneSeesEveryone([avery, blake, casey]);
   return { avery, blake, casey };
 }
+
+/**
+ * Casey, back after losing the meeting (the app or only its page), answers the server's ring
+ * into it; Avery and Blake show Casey's new connection (a new video element), and Casey sees them.
+ */
+export async function caseyAnswersRingBack(
+  avery: Advisor,
+  blake: Advisor,
+  casey: Advisor,
+): Promise<void> {
+  await casey.page
+    .getByRole('dialog', { name: /^Incoming call from (Avery|Blake) Tester with/ })
+    .getByRole('button', { name: 'Answer' })
+    .click();
+  for (const stayer of [avery, blake]) await waitForFreshVideo(stayer, "Casey Tester's video");
+  await everyoneSeesEveryone([avery, blake, casey]);
+  await framesKeepArriving(blake, "Avery Tester's video");
+}

@@ -6,11 +6,11 @@
 import { averyCallsBlake, expect, test } from './fixtures.ts';
 import {
   addToMeeting,
+  caseyAnswersRingBack,
   everyoneSeesEveryone,
   framesKeepArriving,
   markVideosOld,
   meetingOfThree,
-  waitForFreshVideo,
 } from './meeting-steps.ts';
 
 test.describe('meetings', () => {
@@ -95,20 +95,10 @@ test.describe('meetings', () => {
     await casey.close(); // the app dies: window, services and socket at once
     await framesKeepArriving(avery, "Blake Tester's video");
     const again = await app.launch('casey', { signedIn: true });
-    // The server rings the returning app into its meeting.
-    await again.page
-      .getByRole('dialog', { name: /^Incoming call from (Avery|Blake) Tester with/ })
-      .getByRole('button', { name: 'Answer' })
-      .click();
-    // The others show Casey's new connection (a new video element), and Casey sees them.
-    for (const stayer of [avery, blake]) await waitForFreshVideo(stayer, "Casey Tester's video");
-    await everyoneSeesEveryone([avery, blake, again]);
-    await framesKeepArriving(blake, "Avery Tester's video");
+    await caseyAnswersRingBack(avery, blake, again);
   });
-});
 
-test.describe('a page lost while main lives on', () => {
-  test('one reloads (as after a renderer crash): rung back in, rejoins; the others never stopped', async ({
+  test('one page reloads (as after a renderer crash) while main lives on: rung back in, rejoins', async ({
     app,
   }) => {
     test.setTimeout(180_000);
@@ -117,13 +107,7 @@ test.describe('a page lost while main lives on', () => {
     // Main and its socket live on; the page comes back knowing nothing of the meeting.
     await casey.page.reload();
     await framesKeepArriving(avery, "Blake Tester's video");
-    await casey.page
-      .getByRole('dialog', { name: /^Incoming call from (Avery|Blake) Tester with/ })
-      .getByRole('button', { name: 'Answer' })
-      .click();
-    for (const stayer of [avery, blake]) await waitForFreshVideo(stayer, "Casey Tester's video");
-    await everyoneSeesEveryone([avery, blake, casey]);
-    await framesKeepArriving(blake, "Avery Tester's video");
+    await caseyAnswersRingBack(avery, blake, casey);
   });
 });
 
