@@ -14,7 +14,7 @@ import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
 import { buildRendererInto } from '../e2e/host/renderer-build.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
-import { cpuDuring } from './support/chromium-cpu.ts';
+import { cpuDuring } from './support/process-cpu.ts';
 import { benchBare } from './support/meeting-bare.ts';
 import {
   armAutoAnswer,

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { sendQualityFor } from '../../renderer/call/send-quality.ts';
-import { cpuDuring } from './chromium-cpu.ts';
+import { cpuDuring } from './process-cpu.ts';
 import { launchBrowser, sentVideo, watchMesh } from './meeting-probes.ts';
 import { profileSteady } from './page-profile.ts';
 import {

@@ -1,6 +1,6 @@
 /**
  * CPU time of the browser a bench started: its own process tree only, so that other browsers
- * on the machine (another test run) are not counted.
+ * on the machine (another test run) are not counted. In all, or by Chromium process kind.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -23,8 +23,25 @@ function readStat(pid: number): ProcessStat | null {
   }
 }
 
-/** CPU seconds so far of every Chromium process descended from this Node process. */
-export function ownChromiumCpuSeconds(): number {
+/** What a Chromium process is, from its command line: renderer, gpu, audio, network, browser… */
+function kindOf(cmdline: string): string {
+  // Chromium rewrites its title: the arguments may be one space-separated string.
+  const args = cmdline.split(/[\0 ]/);
+  const arg = (name: string) =>
+    args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
+  const type = arg('type');
+  if (type === null) return 'browser';
+  if (type === 'gpu-process') return 'gpu';
+  if (type !== 'utility') return type;
+  const sub = arg('utility-sub-type') ?? 'utility';
+  return sub.replace(/\.mojom\.\w+$/, '').replace(/_/g, '-');
+}
+
+/**
+ * CPU seconds so far of every Chromium process descended from this Node process, by kind
+ * (browser, gpu: the display compositor with --disable-gpu, renderer, audio, network…).
+ */
+function ownChromiumCpuSecondsByKind(): Map<string, number> {
   const stats = new Map<number, ProcessStat>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -33,23 +50,51 @@ export function ownChromiumCpuSeconds(): number {
   }
   const children = new Map<number, number[]>();
   for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  let total = 0;
+  const byKind = new Map<string, number>();
   const pending = [...(children.get(process.pid) ?? [])];
   while (pending.length > 0) {
     const pid = pending.pop()!;
     pending.push(...(children.get(pid) ?? []));
+    let cmdline: string;
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
       continue;
     }
-    total += stats.get(pid)?.cpuSeconds ?? 0;
+    if (!cmdline.includes('chromium')) continue;
+    const kind = kindOf(cmdline);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + (stats.get(pid)?.cpuSeconds ?? 0));
   }
-  return total;
+  return byKind;
 }
+
+const sum = (byKind: Map<string, number>) => [...byKind.values()].reduce((a, b) => a + b, 0);
+
+/** CPU seconds so far of every Chromium process descended from this Node process. */
+const ownChromiumCpuSeconds = (): number => sum(ownChromiumCpuSecondsByKind());
 
 export async function cpuPercentDuring(ms: number): Promise<number> {
   const before = ownChromiumCpuSeconds();
   await new Promise((resolve) => setTimeout(resolve, ms));
   return (100 * (ownChromiumCpuSeconds() - before)) / (ms / 1000);
+}
+
+/** % of one core used by our Chromium (all of it, and by kind) and by this Node process, during `ms`. */
+export async function cpuDuring(
+  ms: number,
+): Promise<{ chromium: number; byKind: Map<string, number>; host: number }> {
+  const before = ownChromiumCpuSecondsByKind();
+  const hostBefore = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const host = process.cpuUsage(hostBefore);
+  const after = ownChromiumCpuSecondsByKind();
+  const percent = (seconds: number) => (100 * seconds) / (ms / 1000);
+  const byKind = new Map(
+    [...after].map(([kind, seconds]) => [kind, percent(seconds - (before.get(kind) ?? 0))]),
+  );
+  return {
+    chromium: percent(sum(after) - sum(before)),
+    byKind,
+    host: percent((host.user + host.system) / 1e6),
+  };
 }
