@@ -60,6 +60,23 @@ describe('the SQLite audit store', () => {
     store.close();
   });
 
+  it('flushes once for the appends committed before it started, again for those after', async () => {
+    const { held, flush } = heldFlush();
+    const store = createSqliteAuditStore(new DatabaseSync(file), file, flush);
+    const first = [1, 2, 3].map(() => store.append(rang, new Date()));
+    expect(await settledYet(Promise.all(first))).toBe(false);
+    expect(held.asked).toBe(1);
+    const later = store.append(rang, new Date()); // committed while that flush runs
+    expect(await settledYet(later)).toBe(false);
+    held.finish();
+    expect((await Promise.all(first)).map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(await settledYet(later)).toBe(false); // its commit is not covered by the first flush
+    expect(held.asked).toBe(2);
+    held.finish();
+    expect(await later).toMatchObject({ seq: 4 });
+    store.close();
+  });
+
   it('fails an append whose flush failed', async () => {
     const { held, flush } = heldFlush();
     const store = createSqliteAuditStore(new DatabaseSync(file), file, flush);

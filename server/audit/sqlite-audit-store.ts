@@ -11,7 +11,7 @@ import type { AuditRecord } from './audit-record.ts';
 import { toHead, toRecord } from './audit-rows.ts';
 import type { AuditStore } from './audit-store.ts';
 import { createAuditWrites } from './sqlite-audit-writes.ts';
-import { walSync, type WalSync } from './wal-sync.ts';
+import { sharedFlushes, walSync, type WalSync } from './wal-sync.ts';
 
 /** A sync result (or throw) as a promise, so callers see one async interface. */
 const promised = <T>(work: () => T): Promise<T> =>
@@ -44,10 +44,11 @@ export function createSqliteAuditStore(
     byRecording: db.prepare('SELECT * FROM audit_records WHERE recording_id = ? ORDER BY seq'),
   };
   const writes = createAuditWrites(db);
+  const flush = sharedFlushes(synced);
   /** The write's result once it is on disk. */
   const durable = async <T>(write: () => T): Promise<T> => {
     const result = write();
-    await synced();
+    await flush();
     return result;
   };
 

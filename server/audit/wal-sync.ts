@@ -29,3 +29,25 @@ export function walSync(databaseFile: string): WalSync {
     }
   };
 }
+
+/**
+ * One flush serves every append that committed before it started: appends asked while a flush
+ * runs share the next one (it starts after all of their commits), rather than each queueing a
+ * flush of its own in the thread pool. A failed flush fails those who shared it; the next goes on.
+ */
+export function sharedFlushes(flush: WalSync): WalSync {
+  let last: Promise<void> = Promise.resolve();
+  let waiting: Promise<void> | null = null; // the next flush, not started yet
+  return () => {
+    if (waiting) return waiting;
+    const next = last
+      .catch(() => undefined)
+      .then(() => {
+        waiting = null; // from here on, a commit may be after this flush began
+        return flush();
+      });
+    waiting = next;
+    last = next;
+    return next;
+  };
+}
