@@ -14,14 +14,12 @@ import { startHarness } from '../server/testing/harness.ts';
 import { launchAdvisor, type Advisor } from '../e2e/host/advisor.ts';
 import { buildRendererInto } from '../e2e/host/renderer-build.ts';
 import { serveRenderer } from '../e2e/host/static-server.ts';
-import { cpuDuring } from './support/process-cpu.ts';
 import { benchBare } from './support/meeting-bare.ts';
 import {
   armAutoAnswer,
   FORM_TIMEOUT_MS,
   launchBrowser,
   ringedAt,
-  sentVideo,
   videoLayout,
   watchMesh,
 } from './support/meeting-probes.ts';
@@ -33,7 +31,7 @@ import {
   type SizeResult,
   type VideoLayout,
 } from './support/meeting-types.ts';
-import { profileSteady } from './support/page-profile.ts';
+import { measureSteady } from './support/meeting-steady.ts';
 import { fixed, percentile } from './support/stats.ts';
 
 /** Timed set-ups per meeting size (kept small: the whole bench should fit in ~10 min on 2 cores). */
@@ -240,22 +238,9 @@ async function benchApp(
             );
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-        const cpu = await cpuDuring(CPU_WINDOW_MS);
-        result.cpuTotal = cpu.chromium;
-        result.cpuByKind = cpu.byKind;
-        result.hostCpu = cpu.host;
+        const people = advisors.map(asParticipant);
+        await measureSteady(`N=${size} app `, browser, people, result, runOptions(size));
         layout = await videoLayout(first!.page);
-        for (const advisor of advisors) {
-          result.sent.push({
-            name: displayName(advisor.username),
-            links: await sentVideo(advisor.page),
-          });
-        }
-        if (PROFILE) {
-          const pages = advisors.map((a) => a.page);
-          await profileSteady(`N=${size} app `, browser, pages, CPU_WINDOW_MS, log);
-        }
       }
       await hangUpAll(advisors);
       await first!.page

@@ -5,9 +5,8 @@
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { sendQualityFor } from '../../renderer/call/send-quality.ts';
-import { cpuDuring } from './process-cpu.ts';
-import { launchBrowser, sentVideo, watchMesh } from './meeting-probes.ts';
-import { profileSteady } from './page-profile.ts';
+import { launchBrowser, watchMesh } from './meeting-probes.ts';
+import { measureSteady } from './meeting-steady.ts';
 import {
   emptyResult,
   type Participant,
@@ -185,12 +184,20 @@ async function openBare(size: number, page: Page): Promise<void> {
   );
 }
 
-/** Offer/answer between two bare pages, handed over by this process (candidates trickle). */
-async function link(offerer: BarePage, answerer: BarePage): Promise<void> {
+/**
+ * Offer/answer between two bare pages, handed over by this process (candidates trickle);
+ * `beforeAnswer` runs once the offer is made (a callee opening its camera).
+ */
+async function link(
+  offerer: BarePage,
+  answerer: BarePage,
+  beforeAnswer: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
   const offer = await offerer.page.evaluate(
     (peer) => (window as unknown as { __bare: BareApi }).__bare.offer(peer),
     answerer.name,
   );
+  await beforeAnswer();
   const answer = await answerer.page.evaluate(
     ([peer, description]) =>
       (window as unknown as { __bare: BareApi }).__bare.answer(peer, description),
@@ -274,20 +281,9 @@ export async function benchBare(
       const done = await watchMesh(pages);
       const start = Date.now();
       if (size === 2) {
-        await openBare(size, existing[0]!.page);
-        const description = await existing[0]!.page.evaluate(
-          (peer) => (window as unknown as { __bare: BareApi }).__bare.offer(peer),
-          newcomer.name,
-        );
-        await openBare(size, newcomer.page);
-        const answer = await newcomer.page.evaluate(
-          ([peer, d]) => (window as unknown as { __bare: BareApi }).__bare.answer(peer, d),
-          [existing[0]!.name, description] as const,
-        );
-        await existing[0]!.page.evaluate(
-          ([peer, d]) => (window as unknown as { __bare: BareApi }).__bare.accept(peer, d),
-          [newcomer.name, answer] as const,
-        );
+        const caller = existing[0]!;
+        await openBare(size, caller.page);
+        await link(caller, newcomer, () => openBare(size, newcomer.page));
       } else {
         await openBare(size, newcomer.page);
         await Promise.all(existing.map((p) => link(newcomer, p)));
@@ -296,16 +292,7 @@ export async function benchBare(
       result.setup.push(formed.at - start);
       result.slowest.push(formed.slowest);
       if (i === repeats - 1) {
-        await new Promise((resolve) => setTimeout(resolve, options.settleMs));
-        const cpu = await cpuDuring(options.cpuWindowMs);
-        result.cpuTotal = cpu.chromium;
-        result.cpuByKind = cpu.byKind;
-        result.hostCpu = cpu.host;
-        for (const p of pages) result.sent.push({ name: p.name, links: await sentVideo(p.page) });
-        if (options.profile) {
-          const all = pages.map((p) => p.page);
-          await profileSteady(`N=${size} bare`, browser, all, options.cpuWindowMs, options.log);
-        }
+        await measureSteady(`N=${size} bare`, browser, pages, result, options);
       }
     }
     for (const p of pages) await p.context.close();
