@@ -92,3 +92,21 @@ export async function caseyAnswersRingBack(
   await everyoneSeesEveryone([avery, blake, casey]);
   await framesKeepArriving(blake, "Avery Tester's video");
 }
+
+/** The width of the camera frames `sender` encodes now on each connected link (getStats). */
+export async function sentCameraWidths(sender: Advisor): Promise<number[]> {
+  return sender.page.evaluate(async () => {
+    const pcs =
+      (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
+    const widths: number[] = [];
+    for (const pc of pcs.filter((p) => p.connectionState === 'connected')) {
+      const stats = await pc.getStats();
+      // The camera is the only video sender (no screen is shared where this is asked).
+      const camera = [...stats.values()].find(
+        (s: { type: string; kind?: string }) => s.type === 'outbound-rtp' && s.kind === 'video',
+      ) as { frameWidth?: number } | undefined;
+      widths.push(camera?.frameWidth ?? 0);
+    }
+    return widths;
+  });
+}

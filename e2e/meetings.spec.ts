@@ -11,6 +11,7 @@ import {
   framesKeepArriving,
   markVideosOld,
   meetingOfThree,
+  sentCameraWidths,
 } from './meeting-steps.ts';
 
 test.describe('meetings', () => {
@@ -43,10 +44,19 @@ test.describe('meetings', () => {
     await expect(blake.page.getByRole('region', { name: 'Participants' })).toContainText(
       'Casey Tester',
     );
+    // Three: every camera is sent at 960x540 (the capture itself, not 720p scaled by each encoder).
+    for (const sender of [avery, blake, casey])
+      await expect.poll(() => sentCameraWidths(sender), { timeout: 30_000 }).toEqual([960, 960]);
 
     // Anyone in the meeting may add someone: Blake adds Drew.
     await addToMeeting(blake, drew);
     await everyoneSeesEveryone([avery, blake, casey, drew]);
+    // Four: 640x360 to each of the three others.
+    for (const sender of [avery, blake, casey, drew]) {
+      await expect
+        .poll(() => sentCameraWidths(sender), { timeout: 30_000 })
+        .toEqual([640, 640, 640]);
+    }
     // Four tiles fit the 1280x800 window: the controls stay in view without scrolling.
     await drew.page.evaluate(() => {
       window.scrollTo(0, 0);
@@ -124,12 +134,17 @@ test.describe('invitations that are not taken', () => {
 
     await avery.page.getByRole('button', { name: 'Add people' }).click();
     await avery.page.getByRole('button', { name: 'Add Casey Tester' }).click();
-    await casey.page
-      .getByRole('dialog', { name: /^Incoming call from Avery Tester/ })
-      .getByRole('button', { name: 'Decline' })
-      .click();
+    const ringing = casey.page.getByRole('dialog', { name: /^Incoming call from Avery Tester/ });
+    await expect(ringing).toBeVisible();
+    // While Casey's app rings, the two already send what a meeting of three sends (the cameras
+    // change before Casey's arrival, not during it); a decline gives the call of two its 720p back.
+    for (const sender of [avery, blake])
+      await expect.poll(() => sentCameraWidths(sender), { timeout: 30_000 }).toEqual([960]);
+    await ringing.getByRole('button', { name: 'Decline' }).click();
     await expect(avery.page.getByText('Casey Tester declined to join.')).toBeVisible();
     await framesKeepArriving(avery, "Blake Tester's video");
+    for (const sender of [avery, blake])
+      await expect.poll(() => sentCameraWidths(sender), { timeout: 30_000 }).toEqual([1280]);
 
     await avery.page.getByRole('button', { name: 'Add people' }).click();
     await avery.page.getByRole('button', { name: 'Add Casey Tester' }).click();

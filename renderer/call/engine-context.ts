@@ -250,7 +250,7 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
     dropPeer(peerId, notice) {
       peers.close(peerId);
       dispatch({ type: 'left', id: peerId, ...(notice ? { notice } : {}) });
-      peers.fitTo(joinedOthers(snapshot).length + 1);
+      peers.fitTo(snapshot.participants.length + 1);
     },
     forget() {
       peers.closeAll();

@@ -7,17 +7,14 @@ import type { IncomingSignal } from '../../shared/bridge/contract.ts';
 import { inCall, joinedOthers, participant, rejoined } from './call-state.ts';
 import { MEDIA_FAILED, type EngineContext } from './engine-context.ts';
 import type { RecordingControl } from './engine-recording.ts';
+import { offerToEach, type Joining } from './join-offers.ts';
 import type { CallOutcomeKind } from './types.ts';
 
 type Payload<E extends IncomingSignal['event']> = Extract<IncomingSignal, { event: E }>['payload'];
+export type { Joining } from './join-offers.ts';
 export type SignalHandlers = {
   [E in IncomingSignal['event']]?: (payload: Payload<E>) => Promise<void> | void;
 };
-
-/** My call-join is on its way: the next participant list is answered with my offers. */
-export interface Joining {
-  pending: boolean;
-}
 
 export interface IncomingCall {
   /** The offer of a 1:1 call we are rung for (null for a meeting invitation). */
@@ -92,22 +89,23 @@ export function createSignalHandlers(
       }
       dispatch({ type: 'participants', list: p.participants, me: me.id });
       const joined = joinedOthers(state());
-      context.peers.fitTo(joined.length + 1);
+      // Counting whoever is still ringing: the cameras change while the invitee's app rings, not
+      // in the middle of their arrival (a decline or a miss sizes the meeting back: dropPeer).
+      context.peers.fitTo(state().participants.length + 1);
       for (const person of joined) {
         if (!before.has(person.id)) recording.onJoined(person.id);
       }
       if (!joining.pending || !inCall(state())) return;
       joining.pending = false;
-      // Offer to everyone at once (offering in turn made the last pair wait for the rest), and
-      // while my camera still opens: the negotiation and the camera's start overlap, and the
-      // camera goes on every session once open (joinMeeting).
-      const newcomers = joined.filter((person) => !context.peers.get(person.id));
-      await Promise.all(
-        newcomers.map(async (person) => {
-          const session = await context.openPeer(person.id, true);
-          const offer = await session.offer();
-          void context.sendTo(person.id, 'call-renegotiate', { description: offer });
-        }),
+      // Offered while ringing with them, gone before my join reached the server: nobody answers.
+      for (const id of joining.offered) {
+        if (!p.participants.some((x) => x.userId === id)) context.peers.close(id);
+      }
+      // Anyone who joined while I was ringing gets an offer now.
+      await offerToEach(
+        context,
+        joining,
+        joined.map((person) => person.id),
       );
     },
     'call-answer': async (p) => {

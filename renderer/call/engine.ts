@@ -10,7 +10,8 @@ import { inCall, joinedOthers } from './call-state.ts';
 import { createEngineContext, type CallEngineOptions } from './engine-context.ts';
 import { createGuestCommands } from './engine-guests.ts';
 import { createRecordingControl } from './engine-recording.ts';
-import { createSignalHandlers, type IncomingCall, type Joining } from './engine-signals.ts';
+import { createSignalHandlers, type IncomingCall } from './engine-signals.ts';
+import { notJoining, offerToEach, type Joining } from './join-offers.ts';
 import { ackProblem } from './ack-problem.ts';
 import { describeMediaError } from './local-media.ts';
 import { captureFor, sendQualityFor } from './send-quality.ts';
@@ -26,7 +27,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   const recording = createRecordingControl(context);
   const screen = createScreenShare(context);
   const incoming: IncomingCall = { offer: null };
-  const joining: Joining = { pending: false };
+  const joining: Joining = notJoining();
   const handlers = createSignalHandlers(context, recording, incoming, joining);
 
   const mediaState = (): MediaState => {
@@ -105,19 +106,25 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   }
 
   /**
-   * Joins and opens my camera at once: the server's round trip, my offers (made on the
-   * participant list that follows the join) and the camera's start overlap. Sessions made before
-   * the camera opened get it here.
+   * Joins, offers and opens my camera at once. The server handles a socket's messages in turn,
+   * so my offers to everyone I was rung with go right behind my join, without waiting for its
+   * answer; the participant list that follows adds anyone who joined meanwhile. Sessions made
+   * before the camera opened get it here.
    */
   async function joinMeeting(from: Peer, callId: string) {
+    const rungWith = state().participants.map((p) => p.id);
     // Everyone I was rung with, and me.
-    const opened = openDevices(state().participants.length + 1);
+    const opened = openDevices(rungWith.length + 1);
     opened.catch(() => undefined); // its failure is handled below, once
     joining.pending = true;
-    const ack = await context.channel.send({
+    joining.offered = new Set();
+    const joined = context.channel.send({
       event: 'call-join',
       payload: { to: from.id, callId },
     });
+    const offered = offerToEach(context, joining, rungWith);
+    offered.catch(() => undefined); // a session that could not be made is lost with its peer
+    const ack = await joined;
     const failed = await opened.then(
       async (tracks) => {
         await context.peers.setLocalTracks(tracks);

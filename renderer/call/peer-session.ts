@@ -9,7 +9,7 @@ import { preferResolution } from './local-media.ts';
 import { createNegotiation, type Negotiation } from './peer-negotiation.ts';
 import { watchHealth, type HealthEvents } from './peer-health.ts';
 import { createPeerMeter, type PeerSample } from './peer-meter.ts';
-import { applySendQuality, type SendQuality } from './send-quality.ts';
+import { createSendQualityApplier, type SendQuality } from './send-quality.ts';
 import type { PeerConnection } from './types.ts';
 
 export interface IceConfig {
@@ -117,6 +117,7 @@ export function createPeerSession(options: {
     placeRemote(event.track, event.transceiver);
   };
   const health = watchHealth(pc, { polite: options.polite, events });
+  const applySendQuality = createSendQualityApplier();
   const measure = createPeerMeter(pc, () => firstOf('audio')?.mid ?? null);
 
   return {

@@ -34,21 +34,48 @@ export function sendQualityFor(people: number): SendQuality {
   return { scaleResolutionDownBy: 2, maxFramerate: 20, maxBitrate: 450_000 };
 }
 
+/** What one camera encoding is set to. */
+export type SendEncoding = Pick<
+  RTCRtpEncodingParameters,
+  'scaleResolutionDownBy' | 'maxFramerate' | 'maxBitrate'
+>;
+
 /**
- * Applies it to a camera sender; a sender with no encodings yet keeps its defaults. The scale is
- * taken from what the camera captures now: a capture already at the meeting's size is sent as
- * it is, a larger one (a camera that could not be changed) is scaled down to it.
+ * The encoding for a quality. The scale is taken from what the camera captures (`capturedWidth`):
+ * a capture already at the meeting's size is sent as it is, a larger one (a camera that could not
+ * be changed) is scaled down to it. With no camera yet, it will capture the meeting's size.
  */
-export async function applySendQuality(sender: RTCRtpSender, quality: SendQuality): Promise<void> {
-  const parameters = sender.getParameters();
-  const [encoding] = parameters.encodings;
-  if (!encoding) return;
-  const captured = sender.track?.getSettings().width;
+export function sendEncoding(
+  quality: SendQuality,
+  capturedWidth: number | undefined,
+): SendEncoding {
   const wanted = FULL_CAPTURE.width / quality.scaleResolutionDownBy;
-  encoding.scaleResolutionDownBy = captured
-    ? Math.max(1, captured / wanted)
-    : quality.scaleResolutionDownBy;
-  encoding.maxFramerate = quality.maxFramerate;
-  encoding.maxBitrate = quality.maxBitrate;
-  await sender.setParameters(parameters).catch(() => undefined);
+  return {
+    scaleResolutionDownBy: capturedWidth ? Math.max(1, capturedWidth / wanted) : 1,
+    maxFramerate: quality.maxFramerate,
+    maxBitrate: quality.maxBitrate,
+  };
+}
+
+/**
+ * A camera sender's quality, set only when it changes: reading a sender's parameters waits on
+ * WebRTC's own thread, and the same quality is asked for again and again as tracks arrive and
+ * connections come up (in a growing meeting, most of all while someone joins).
+ */
+export function createSendQualityApplier() {
+  let applied = '';
+  return async (sender: RTCRtpSender, quality: SendQuality): Promise<void> => {
+    const encoding = sendEncoding(quality, sender.track?.getSettings().width);
+    const key = JSON.stringify(encoding);
+    if (key === applied) return;
+    const parameters = sender.getParameters();
+    const [first] = parameters.encodings;
+    // No encodings before the first negotiation: asked again once connected.
+    if (!first) return;
+    Object.assign(first, encoding);
+    applied = key;
+    await sender.setParameters(parameters).catch(() => {
+      if (applied === key) applied = '';
+    });
+  };
 }
