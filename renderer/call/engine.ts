@@ -212,12 +212,15 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       const s = state();
       const { peer, callId } = s;
       if (s.phase !== 'incoming' || !peer || !callId) return;
-      dispatch({ type: 'answering' });
       const offer = incoming.offer;
       try {
         await context.me();
-        if (offer) await answerOffer(offer, peer, callId);
-        else await joinMeeting(peer, callId);
+        if (state().phase !== 'incoming' || !context.isCurrent(callId)) return;
+        // The camera and the join start before the screen changes: React renders the call
+        // screen in the same turn as this dispatch, and they need not wait for it.
+        const answered = offer ? answerOffer(offer, peer, callId) : joinMeeting(peer, callId);
+        dispatch({ type: 'answering' });
+        await answered;
       } catch (error) {
         await refuseAfterFailure(peer.id, callId, error);
       }

@@ -3,13 +3,15 @@
  * behind it inert and puts it above everything else. Escape runs `onEscape` (or nothing) instead
  * of closing the element behind React's back.
  */
-import { useEffect, useRef, type RefObject } from 'react';
+import { useLayoutEffect, useRef, type RefObject } from 'react';
 
 export function useModalDialog(onEscape?: () => void): RefObject<HTMLDialogElement | null> {
   const ref = useRef<HTMLDialogElement>(null);
   const escape = useRef(onEscape);
   escape.current = onEscape;
-  useEffect(() => {
+  // Opened in the commit that mounts it, not after the next paint: on a busy machine that paint
+  // can be 100 ms away, and an incoming call's Answer must be there at once.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (!dialog.open) dialog.showModal();
