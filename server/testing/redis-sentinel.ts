@@ -78,7 +78,9 @@ async function startSentinel(dir: string, masterPort: number, password: string) 
       `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
       `sentinel auth-pass ${MASTER_NAME} ${password}`,
       `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
-      `sentinel failover-timeout ${MASTER_NAME} 5000`,
+      // A split vote is retried after twice this: 5 s made a loaded machine's failover take
+      // over 15 s once; 3 s still leaves a loopback promotion (well under 1 s) ample time.
+      `sentinel failover-timeout ${MASTER_NAME} 3000`,
       `sentinel parallel-syncs ${MASTER_NAME} 1`,
       '',
     ].join('\n'),
@@ -138,7 +140,7 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
     await close();
     throw error;
   }
-  const waitForMaster = (port: number, timeoutMs = 15_000) =>
+  const waitForMaster = (port: number, timeoutMs = 30_000) =>
     until(
       `the sentinels to name port ${port} the master`,
       async () => {
