@@ -98,8 +98,6 @@ export function createPeerSession(options: {
       transceiver.sender.setStreams(local.stream);
       void transceiver.sender.replaceTrack(kind === 'audio' ? local.audio : local.video);
     }
-    const camera = firstOf('video');
-    if (camera) void preferResolution(camera.sender);
   }
 
   const negotiation: Negotiation = createNegotiation(pc, {
@@ -108,6 +106,11 @@ export function createPeerSession(options: {
       events.sendDescription(d);
     },
     beforeAnswer: adoptCameraPair,
+    // After the answer: setParameters queues on WebRTC's thread, ahead of the answer otherwise.
+    afterAnswer: () => {
+      const camera = firstOf('video');
+      if (camera) void preferResolution(camera.sender);
+    },
   });
 
   pc.onicecandidate = ({ candidate }) => {
