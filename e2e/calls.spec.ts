@@ -69,6 +69,34 @@ test.describe('calls', () => {
       .toEqual([]);
   });
 
+  test("the caller's page reloads while dialling (as after a renderer crash): the ring stops at once", async ({
+    app,
+  }) => {
+    const avery = await app.launch('avery', { signedIn: true });
+    const blake = await app.launch('blake', { signedIn: true });
+    await ring(avery, 'Blake Tester');
+    await expect(incoming(blake)).toBeVisible();
+    // Dialling is a call for main: it keeps the screen awake, and leaves the call if the page goes.
+    await expect.poll(() => avery.shell.inCall()).toBe(true);
+    // Main and its socket live on; the page that comes back knows nothing of the call.
+    await avery.page.reload();
+    // Cancelled, not missed after the ring timeout: nobody is on the other end any more.
+    await expect(blake.page.getByRole('alert')).toContainText('Avery Tester cancelled the call.');
+    await expect(incoming(blake)).toHaveCount(0);
+    await ring(avery, 'Blake Tester');
+    await expect(incoming(blake)).toBeVisible();
+  });
+
+  test('quitting while dialling (confirmed in main) cancels the ring', async ({ app }) => {
+    const avery = await app.launch('avery', { signedIn: true });
+    const blake = await app.launch('blake', { signedIn: true });
+    await ring(avery, 'Blake Tester');
+    await expect(incoming(blake)).toBeVisible();
+    avery.shell.quitConfirmed();
+    await expect(blake.page.getByRole('alert')).toContainText('Avery Tester cancelled the call.');
+    await expect.poll(() => avery.shell.inCall()).toBe(false);
+  });
+
   test('busy', async ({ app }) => {
     const avery = await app.launch('avery', { signedIn: true });
     const blake = await app.launch('blake', { signedIn: true });

@@ -49,6 +49,12 @@ export interface Advisor {
   page: Page;
   context: BrowserContext;
   services: Services;
+  /** Main's side of the window: whether it counts the app in a call, and the quit it asks. */
+  shell: {
+    inCall(): boolean;
+    /** The advisor confirmed "Quit and end the call?" (main/shell/lifecycle.ts). */
+    quitConfirmed(): void;
+  };
   folder: string;
   recordingsFolder(): string;
   notifications: { title: string; body: string }[];
@@ -181,6 +187,12 @@ export async function launchAdvisor(browser: Browser, options: AdvisorOptions): 
     page,
     context,
     services,
+    shell: {
+      inCall: () => appChannels.isInCall(),
+      quitConfirmed: () => {
+        sink('app:quit-requested-in-call', null);
+      },
+    },
     folder,
     recordingsFolder: () => services.settings.recordingsFolder(),
     notifications,

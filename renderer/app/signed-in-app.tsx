@@ -32,7 +32,8 @@ export function SignedInApp({
   const [showSettings, setShowSettings] = useState(false);
   const inCall = call.phase === 'connecting' || call.phase === 'active';
   const peerName = call.peer?.displayName ?? null;
-  useCallStateSync(engine, inCall, peerName);
+  // Dialling counts for main too: a page lost then must cancel the ring (main/shell/page-lost.ts).
+  useCallStateSync(engine, inCall || call.phase === 'outgoing', peerName);
   useDevicesFollow(engine, settings);
 
   // A call that starts closes Settings: after it, the advisor lands on Home with the outcome.

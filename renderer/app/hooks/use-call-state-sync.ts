@@ -22,7 +22,8 @@ export function useCallStateSync(engine: CallEngine, inCall: boolean, peerName: 
   useEffect(
     () =>
       advisor.on('app:quit-requested-in-call', () => {
-        void engine.hangUp();
+        // Still dialling: the ring is cancelled (hanging up needs a call that started).
+        void (engine.snapshot().phase === 'outgoing' ? engine.cancel() : engine.hangUp());
       }),
     [engine],
   );
