@@ -108,6 +108,29 @@ test.describe('meetings', () => {
     await caseyAnswersRingBack(avery, blake, again);
   });
 
+  test('the server restarts mid-meeting (it forgets the call): all three come back into it', async ({
+    app,
+    server,
+  }) => {
+    test.setTimeout(180_000);
+    const { avery, blake, casey } = await meetingOfThree(app);
+    await server.stop();
+    await server.restart();
+    for (const advisor of [avery, blake, casey]) {
+      await expect(
+        advisor.page.getByRole('status').filter({ hasText: 'Online' }).first(),
+      ).toBeVisible({ timeout: 20_000 });
+    }
+    await framesKeepArriving(casey, "Avery Tester's video");
+    // The server knows all three again: Casey's hang-up reaches both others (a server that had
+    // let only the first pair back refused Casey's messages, and nobody heard her leave).
+    await casey.page.getByRole('button', { name: 'Hang up' }).click();
+    for (const stayer of [avery, blake]) {
+      await expect(stayer.page.getByText('Casey Tester left the call.')).toBeVisible();
+    }
+    await framesKeepArriving(avery, "Blake Tester's video");
+  });
+
   test('one page reloads (as after a renderer crash) while main lives on: rung back in, rejoins', async ({
     app,
   }) => {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeSdp, sleep, startHarness, type Client, type Harness } from '../testing/harness.ts';
+import { connectCall, inviteAndJoin } from '../testing/calls.ts';
 import { callIdOf as callId } from '../testing/seed-relay.ts';
 
 const RESUME_WINDOW_MS = 600;
@@ -13,26 +14,18 @@ let h: Harness;
 let alice: Client;
 let bob: Client;
 let mallory: Client;
+let carol: Client;
 beforeEach(async () => {
   h = await startHarness({ disconnectGraceMs: 300, resumeWindowMs: RESUME_WINDOW_MS });
-  for (const name of ['alice', 'bob', 'mallory']) await h.addUser(name, ['Team']);
+  for (const name of ['alice', 'bob', 'mallory', 'carol']) await h.addUser(name, ['Team']);
   alice = await h.connect('alice');
   bob = await h.connect('bob');
   mallory = await h.connect('mallory');
+  carol = await h.connect('carol');
 });
 afterEach(async () => {
   await h.close();
 });
-
-async function connectCall(caller: Client, callee: Client): Promise<string> {
-  const id = callId(
-    await caller.send('call-offer', { offer: fakeSdp('offer'), to: callee.userId }),
-  );
-  await callee.next('call-offer');
-  await callee.send('call-answer', { answer: fakeSdp('answer'), to: caller.userId, callId: id });
-  await caller.next('call-answer');
-  return id;
-}
 
 /** The status the server reports for `userId` to a circle-mate, as the app's Home list reads it. */
 async function statusOf(viewer: Client, userId: string): Promise<string | undefined> {
@@ -75,16 +68,24 @@ describe('call-resume of a call the server does not know', () => {
     expect(bob.received('media-state')).toEqual([]);
   });
 
-  it('refuses a resume that names a known call of other parties, and the call is untouched', async () => {
+  it('a resume naming a known call of other parties gets nobody in, and the call is untouched', async () => {
     const id = await connectCall(alice, bob);
+    // Held like any claim nobody has matched (a participant not back yet looks the same): only
+    // a party of the call naming mallory could match it, and none ever will.
     for (const to of [alice, bob]) {
-      expect(await mallory.send('call-resume', { to: to.userId, callId: id })).toMatchObject({
-        ok: false,
-        error: { code: 'not-in-call' },
+      expect(await mallory.send('call-resume', { to: to.userId, callId: id })).toEqual({
+        ok: true,
+        callId: id,
       });
     }
+    expect(await mallory.send('media-state', mediaState(bob, id))).toMatchObject({
+      ok: false,
+      error: { code: 'not-in-call' },
+    });
+    expect(await statusOf(alice, mallory.userId)).toBe('online');
     await alice.send('media-state', mediaState(bob, id));
     expect(await bob.next('media-state')).toMatchObject({ from: alice.userId, callId: id });
+    expect(bob.received('media-state')).toHaveLength(1);
   });
 
   it('after a server restart, both parties resuming brings the call back for mid-call messages', async () => {
@@ -117,6 +118,100 @@ describe('call-resume of a call the server does not know', () => {
     });
     expect(await alice2.next('end-call')).toEqual({ from: bob.userId, callId: id });
     expect(await statusOf(mallory, alice.userId)).toBe('online');
+  });
+
+  /** A meeting of alice, bob and carol (alice invites carol into her call with bob). */
+  async function meetingOfThree(): Promise<string> {
+    const id = await connectCall(alice, bob);
+    await inviteAndJoin(alice, carol, id);
+    return id;
+  }
+
+  /** After a restart: each sends call-resume to each other participant, in this order. */
+  async function resumeInOrder(id: string, order: [Client, Client][]): Promise<void> {
+    for (const [from, to] of order) {
+      expect(await from.send('call-resume', { to: to.userId, callId: id })).toEqual({
+        ok: true,
+        callId: id,
+      });
+    }
+  }
+
+  /** Every pair of the three passes a mid-call message both ways. */
+  async function allThreeTalk(people: Client[], id: string): Promise<void> {
+    for (const from of people) {
+      for (const to of people) {
+        if (from === to) continue;
+        expect(await from.send('media-state', mediaState(to, id))).toEqual({
+          ok: true,
+          callId: id,
+        });
+        expect(await to.next('media-state')).toMatchObject({ from: from.userId, callId: id });
+      }
+    }
+  }
+
+  it('after a restart, a meeting of three comes back whole, one pair then the third', async () => {
+    const id = await meetingOfThree();
+    await h.restart();
+    const [a, b, c] = [await h.connect('alice'), await h.connect('bob'), await h.connect('carol')];
+    // Each app names every other participant as soon as it is back (the engine's resumeCall):
+    // alice and bob make the call known again; carol's two and bob's naming carol bring her in.
+    await resumeInOrder(id, [
+      [a, b],
+      [a, c],
+      [b, a],
+      [c, a],
+      [b, c],
+      [c, b],
+    ]);
+    await allThreeTalk([a, b, c], id);
+    expect(await statusOf(mallory, carol.userId)).toBe('in-call');
+    // Nobody else came in on the way.
+    const m = await h.connect('mallory');
+    expect(await m.send('call-resume', { to: alice.userId, callId: id })).toEqual({
+      ok: true,
+      callId: id,
+    });
+    expect(await m.send('media-state', mediaState(a, id))).toMatchObject({
+      ok: false,
+      error: { code: 'not-in-call' },
+    });
+  });
+
+  it('after a restart, the third comes back even when they resume before anyone else', async () => {
+    const id = await meetingOfThree();
+    await h.restart();
+    const [a, b, c] = [await h.connect('alice'), await h.connect('bob'), await h.connect('carol')];
+    await resumeInOrder(id, [
+      [c, a],
+      [c, b],
+      [b, c],
+      [b, a],
+      [a, b],
+      [a, c],
+    ]);
+    await allThreeTalk([a, b, c], id);
+  });
+
+  it('after a restart, a participant nobody back in the call names stays out', async () => {
+    const id = await meetingOfThree();
+    await h.restart();
+    const [a, b, c] = [await h.connect('alice'), await h.connect('bob'), await h.connect('carol')];
+    // carol names both, but alice and bob (back as a pair) never name her (they had let her go).
+    await resumeInOrder(id, [
+      [a, b],
+      [b, a],
+      [c, a],
+      [c, b],
+    ]);
+    expect(await c.send('media-state', mediaState(a, id))).toMatchObject({
+      ok: false,
+      error: { code: 'not-in-call' },
+    });
+    expect(await statusOf(mallory, carol.userId)).toBe('online');
+    await a.send('media-state', mediaState(b, id));
+    expect(await b.next('media-state')).toMatchObject({ from: alice.userId, callId: id });
   });
 
   it('a resume waits only so long for the other party', async () => {

@@ -35,7 +35,8 @@ export type ReplaceResult = 'replaced' | 'changed' | 'busy';
 /**
  * One party's word, after the registry forgot a call (a restart), that call `callId` with `to`
  * goes on from `socketId`. Alone it makes nobody busy; the other party's matching claim makes the
- * call (server/calls/resume.ts says why). At most one per user: a user has one call.
+ * call, or brings `to` back into it (server/calls/resume.ts says why). A user has one call, so
+ * one claim per other participant of it: at most MAX_CLAIMS, all for the same call.
  */
 export interface ResumeClaim {
   callId: string;
@@ -43,6 +44,9 @@ export interface ResumeClaim {
   to: string;
   socketId: string;
 }
+
+/** A meeting has four people at most: three others for each to name. */
+export const MAX_CLAIMS = 3;
 
 /** The claim the other party of `claim` would have made. */
 export const matchesClaim = (mine: ResumeClaim, theirs: ResumeClaim): boolean =>
@@ -68,12 +72,22 @@ export interface CallRegistry {
   remove(call: CallRecord): Promise<boolean>;
   /**
    * In one step: returns the other party's live claim matching `claim` (and stores nothing), or
-   * stores `claim` as this user's for `ttlMs` (replacing their earlier one) and returns undefined.
+   * stores `claim` for `ttlMs` among this user's claims and returns undefined. A claim for
+   * another call or from another socket replaces all the user's earlier ones.
    */
   claimResume(claim: ResumeClaim, ttlMs: number): Promise<ResumeClaim | undefined>;
   /** Adds `call` (as `add` does) only while `partner` is still stored, and consumes it. */
   addResumed(call: CallRecord, partner: ResumeClaim): Promise<AddResult | 'gone'>;
-  /** Forgets the user's claim if this socket made it (the socket left). */
+  /**
+   * Replaces `current` with `next` (as `replace` does: `next` brings the partner back) only
+   * while `partner` is still stored, and consumes it.
+   */
+  joinResumed(
+    current: CallRecord,
+    next: CallRecord,
+    partner: ResumeClaim,
+  ): Promise<ReplaceResult | 'gone'>;
+  /** Forgets the user's claims if this socket made them (the socket left). */
   dropClaim(userId: string, socketId: string): Promise<void>;
 }
 
@@ -113,17 +127,38 @@ export const callGoesOn = (call: CallRecord): boolean =>
 export function createMemoryCallRegistry(now: () => number = Date.now): CallRegistry {
   const calls = new Map<string, CallRecord>();
   const byUser = new Map<string, string>();
-  // Keyed by user (one claim each), so memory stays bounded by the number of accounts.
-  const claims = new Map<string, { claim: ResumeClaim; until: number }>();
+  // Keyed by user, then by whom they name (MAX_CLAIMS at most): bounded by the number of accounts.
+  const claims = new Map<string, Map<string, { claim: ResumeClaim; until: number }>>();
   const callOf = (userId: string): CallRecord | undefined => {
     const id = byUser.get(userId);
     return id === undefined ? undefined : calls.get(id);
   };
-  const claimOf = (userId: string): ResumeClaim | undefined => {
-    const held = claims.get(userId);
+  /** `userId`'s live claim naming `to`. */
+  const claimOf = (userId: string, to: string): ResumeClaim | undefined => {
+    const held = claims.get(userId)?.get(to);
     if (held && held.until > now()) return held.claim;
-    claims.delete(userId);
+    claims.get(userId)?.delete(to);
     return undefined;
+  };
+  const store = (claim: ResumeClaim, ttlMs: number): void => {
+    const mine =
+      claims.get(claim.userId) ?? new Map<string, { claim: ResumeClaim; until: number }>();
+    const [other] = mine.values();
+    if (other && (other.claim.callId !== claim.callId || other.claim.socketId !== claim.socketId))
+      mine.clear();
+    mine.delete(claim.to);
+    // The oldest goes first (a Map keeps insertion order).
+    for (const oldest of [...mine.keys()].slice(0, Math.max(0, mine.size - MAX_CLAIMS + 1)))
+      mine.delete(oldest);
+    mine.set(claim.to, { claim, until: now() + ttlMs });
+    claims.set(claim.userId, mine);
+  };
+  /** Consumes `partner` if it is still stored as it was. */
+  const consume = (partner: ResumeClaim): boolean => {
+    const held = claimOf(partner.userId, partner.to);
+    if (!held || !sameClaim(held, partner)) return false;
+    claims.get(partner.userId)?.delete(partner.to);
+    return true;
   };
   const isCurrent = (call: CallRecord): boolean => {
     const stored = calls.get(call.id);
@@ -140,6 +175,18 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
     if (byUser.get(userId) === callId) byUser.delete(userId);
   };
 
+  const replace = (current: CallRecord, next: CallRecord): ReplaceResult => {
+    if (!isCurrent(current)) return 'changed';
+    const before = userIds(current);
+    const after = userIds(next);
+    const newcomers = after.filter((id) => !before.includes(id));
+    if (newcomers.some((id) => (byUser.get(id) ?? current.id) !== current.id)) return 'busy';
+    calls.set(current.id, next);
+    for (const id of newcomers) byUser.set(id, current.id);
+    for (const id of before) if (!after.includes(id)) unindex(id, current.id);
+    return 'replaced';
+  };
+
   return {
     add: (call) => Promise.resolve(add(call)),
     get: (callId) => Promise.resolve(calls.get(callId)),
@@ -148,19 +195,7 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
       const call = callOf(userId);
       return Promise.resolve(call && speaksIn(call, userId, socketId) ? call : undefined);
     },
-    replace(current, next) {
-      if (!isCurrent(current)) return Promise.resolve('changed');
-      const before = userIds(current);
-      const after = userIds(next);
-      const newcomers = after.filter((id) => !before.includes(id));
-      if (newcomers.some((id) => (byUser.get(id) ?? current.id) !== current.id)) {
-        return Promise.resolve('busy');
-      }
-      calls.set(current.id, next);
-      for (const id of newcomers) byUser.set(id, current.id);
-      for (const id of before) if (!after.includes(id)) unindex(id, current.id);
-      return Promise.resolve('replaced');
-    },
+    replace: (current, next) => Promise.resolve(replace(current, next)),
     remove(call) {
       if (!isCurrent(call)) return Promise.resolve(false);
       calls.delete(call.id);
@@ -168,20 +203,30 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
       return Promise.resolve(true);
     },
     claimResume(claim, ttlMs) {
-      const theirs = claimOf(claim.to);
+      const theirs = claimOf(claim.to, claim.userId);
       if (theirs && matchesClaim(claim, theirs)) return Promise.resolve(theirs);
-      claims.set(claim.userId, { claim, until: now() + ttlMs });
+      store(claim, ttlMs);
       return Promise.resolve(undefined);
     },
     addResumed(call, partner) {
-      const held = claimOf(partner.userId);
+      const held = claimOf(partner.userId, partner.to);
       if (!held || !sameClaim(held, partner)) return Promise.resolve('gone');
       const added = add(call);
-      if (added === 'added') claims.delete(partner.userId);
+      if (added === 'added') consume(partner);
       return Promise.resolve(added);
     },
+    joinResumed(current, next, partner) {
+      const held = claimOf(partner.userId, partner.to);
+      if (!held || !sameClaim(held, partner)) return Promise.resolve('gone');
+      const replaced = replace(current, next);
+      if (replaced === 'replaced') consume(partner);
+      return Promise.resolve(replaced);
+    },
     dropClaim(userId, socketId) {
-      if (claims.get(userId)?.claim.socketId === socketId) claims.delete(userId);
+      const mine = claims.get(userId);
+      const [any] = mine?.values() ?? [];
+      // All of a user's claims come from one socket (store).
+      if (any?.claim.socketId === socketId) claims.delete(userId);
       return Promise.resolve();
     },
   };

@@ -9,10 +9,11 @@
  * the victim never resumes a call they are not in. A call the registry knows is resumed only by
  * its own participants (requireParties refuses anyone else), each naming any other participant.
  *
- * A forgotten meeting of three or more comes back only between the first pair whose claims match
- * (each claim names one other participant): the call is then known again, with those two, and
- * every other participant's resume is refused as not-in-call, since nobody can vouch for them
- * now. Their apps hang up, and one of the pair can invite them again.
+ * A forgotten meeting of three or more comes back a pair at a time: the first pair whose claims
+ * match makes the call known again, and then each other participant comes back into it when they
+ * and someone already back have named each other (each app names every other participant; a
+ * user holds one claim per other participant, registry.ts). Nobody comes in on their own word,
+ * and nobody is vouched for by someone not in the call.
  */
 import { Refusal } from '../realtime/refusal.ts';
 import {
@@ -24,22 +25,78 @@ import {
   type Handler,
   type Sender,
 } from './call-rules.ts';
-import { joinedOf, type CallRecord } from './registry.ts';
+import { joinedOf, participantOf, userIds, type CallRecord, type ResumeClaim } from './registry.ts';
 
 export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
   const { registry, log, presence } = ctx;
 
-  /** This socket speaks for the sender in their answered call now; undefined if it changed. */
+  /** This socket speaks for the sender in the call now; undefined if the call changed. */
+  async function bindSocket(call: CallRecord, sender: Sender): Promise<CallRecord | undefined> {
+    const before = participantOf(call, sender.userId)?.socket ?? null;
+    const next = withParticipant(call, sender.userId, { socket: sender.socketId, away: false });
+    if ((await registry.replace(call, next)) !== 'replaced') return undefined;
+    if (before) await ctx.timers.clear(graceJob(call.id, sender.userId, before));
+    log('call.resume', { callId: call.id, by: sender.userId, recreated: false });
+    return next;
+  }
+
+  /** The sender resumes their answered call with `to`, both in it. */
   async function rebind(call: CallRecord, sender: Sender, to: string): Promise<string | undefined> {
     const { me } = requireParties(call, sender, to, true);
     // As in 1:1: a call still ringing everyone but its caller is not resumed (it ends instead).
     if (me.state !== 'joined' || joinedOf(call).length < 2) {
       throw new Refusal('no-such-call', 'The call is not answered yet.', call.id);
     }
-    const next = withParticipant(call, sender.userId, { socket: sender.socketId, away: false });
-    if ((await registry.replace(call, next)) !== 'replaced') return undefined;
-    if (me.socket) await ctx.timers.clear(graceJob(call.id, sender.userId, me.socket));
-    log('call.resume', { callId: call.id, by: sender.userId, recreated: false });
+    return (await bindSocket(call, sender)) ? call.id : undefined;
+  }
+
+  /** A call the registry knows: rebound, or (a meeting coming back) someone vouched back in. */
+  async function resumeKnown(
+    call: CallRecord,
+    sender: Sender,
+    to: string,
+  ): Promise<string | undefined> {
+    const mine = participantOf(call, sender.userId);
+    if (mine && participantOf(call, to)) return rebind(call, sender, to);
+    // I am not back yet: `to` must be, and must have named me (vouch).
+    if (!mine) return vouch(call, sender, to);
+    // I am back and `to` is not: my new socket first, then my word for them.
+    const bound = mine.state === 'joined' ? await bindSocket(call, sender) : call;
+    return bound && vouch(bound, sender, to);
+  }
+
+  /**
+   * Exactly one of the sender and `to` is in the call, joined: if the other named them too, the
+   * other comes back in (from the socket of their own claim); if not yet, this claim waits.
+   * Undefined when the call changed meanwhile.
+   */
+  async function vouch(call: CallRecord, sender: Sender, to: string): Promise<string | undefined> {
+    const back = participantOf(call, sender.userId) ?? participantOf(call, to);
+    if (back?.state !== 'joined' || !(await ctx.people.mayPair(sender.userId, to))) {
+      throw new Refusal('not-in-call', 'You are not a party of that call.', call.id);
+    }
+    const mine = { callId: call.id, userId: sender.userId, to, socketId: sender.socketId };
+    const partner = await registry.claimResume(mine, ctx.resumeWindowMs);
+    if (!partner) {
+      log('call.resume-pending', { callId: call.id, by: sender.userId });
+      return call.id;
+    }
+    // Whoever is not in the call yet: the sender, or the one the sender names.
+    const comer: ResumeClaim = back.userId === to ? mine : partner;
+    const next: CallRecord = {
+      ...call,
+      participants: [
+        ...call.participants,
+        { userId: comer.userId, socket: comer.socketId, state: 'joined', invitedBy: comer.to },
+      ],
+    };
+    const joined = await registry.joinResumed(call, next, partner);
+    if (joined === 'busy')
+      throw new Refusal('no-such-call', 'That call cannot be resumed.', call.id);
+    if (joined !== 'replaced') return undefined;
+    log('call.resume', { callId: call.id, by: sender.userId, recreated: true });
+    ctx.audit.record('call.resumed', sender.userId, { callId: call.id, with: to });
+    await presence.announce(comer.userId, userIds(next));
     return call.id;
   }
 
@@ -48,8 +105,8 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const existing = await registry.get(callId);
       if (existing) {
-        const rebound = await rebind(existing, sender, to);
-        if (rebound) return rebound;
+        const done = await resumeKnown(existing, sender, to);
+        if (done) return done;
         continue; // the call changed under us (another node): read it again
       }
       if (!(await ctx.people.mayPair(sender.userId, to))) break;

@@ -169,6 +169,44 @@ describe('two nodes sharing Redis', () => {
     for (const client of [erin, frank, gina, hal]) client.socket.disconnect();
   });
 
+  it('call-resume of a meeting of three Redis does not know: it comes back whole across nodes, and nobody else gets in', async () => {
+    const erin = await on(a, 'erin');
+    const frank = await on(b, 'frank');
+    const gina = await on(a, 'gina');
+    const hal = await on(b, 'hal');
+    const lost = randomUUID();
+    const ok = { ok: true, callId: lost };
+    // Each names the other two, gina first (before the call is known again), hal never named.
+    for (const [from, to] of [
+      [gina, erin],
+      [gina, frank],
+      [erin, frank],
+      [frank, erin],
+      [hal, erin],
+      [erin, gina],
+      [frank, gina],
+    ] as const) {
+      expect(await from.send('call-resume', { to: to.userId, callId: lost })).toEqual(ok);
+    }
+    for (const [from, to] of [
+      [gina, frank],
+      [frank, gina],
+      [erin, gina],
+    ] as const) {
+      await from.send('call-renegotiate', renegotiation(to, lost, 1));
+      expect(await to.next('call-renegotiate')).toMatchObject({ from: from.userId, callId: lost });
+    }
+    expect(await hal.send('call-renegotiate', renegotiation(erin, lost, 1))).toMatchObject({
+      ok: false,
+      error: { code: 'not-in-call' },
+    });
+    await frank.send('end-call', { to: erin.userId, callId: lost });
+    expect(await erin.next('end-call')).toEqual({ from: frank.userId, callId: lost });
+    await gina.send('end-call', { to: erin.userId, callId: lost });
+    expect(await erin.next('end-call')).toEqual({ from: gina.userId, callId: lost });
+    for (const client of [erin, frank, gina, hal]) client.socket.disconnect();
+  });
+
   it('presence crosses nodes: online, in a call, offline', async () => {
     const alice = await on(a, 'alice');
     await alice.next('presence-snapshot');

@@ -17,14 +17,17 @@ import type {
   ReplaceResult,
   ResumeClaim,
 } from '../calls/registry.ts';
-import { encodeCall, speaksIn, userIds } from '../calls/registry.ts';
+import { encodeCall, MAX_CLAIMS, speaksIn, userIds } from '../calls/registry.ts';
 import { DEFAULT_CALL_TTL_MS } from './redis-config.ts';
 import { retrying, script, type Redis } from './redis-client.ts';
 
 const callKey = (id: string): string => `rr:call:${id}`;
 const userKey = (userId: string): string => `rr:user-call:${userId}`;
-/** One resume claim per user (see ResumeClaim), expiring on its own. */
-const claimKey = (userId: string): string => `rr:resume:${userId}`;
+/**
+ * A user's resume claims (see ResumeClaim), a hash by whom each names, expiring on its own.
+ * (`rr:resume:<userId>` held one claim as a string before meetings resumed whole.)
+ */
+const claimKey = (userId: string): string => `rr:resumes:${userId}`;
 
 /** A 1:1 call as nodes before meetings stored it; read as the two participants it was. */
 interface LegacyCall {
@@ -85,8 +88,9 @@ if not id then return false end
 return redis.call('GET', ARGV[1] .. id)`;
 
 // KEYS: the call, the users new in `next` (ARGV[4] of them), the users gone from it (ARGV[5]),
-// then those who stay. ARGV: current, next, call id, how many are new, how many left, the TTL.
-const REPLACE = `
+// then those who stay, up to KEYS[n]. ARGV: current, next, call id, how many are new, how many
+// left, the TTL. Ends having replaced: the caller returns.
+const REPLACE_STEPS = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'changed' end
 local last = 1 + tonumber(ARGV[4])
 local lastGone = last + tonumber(ARGV[5])
@@ -99,10 +103,11 @@ for i = 2, last do redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[6]) end
 for i = last + 1, lastGone do
   if redis.call('GET', KEYS[i]) == ARGV[3] then redis.call('DEL', KEYS[i]) end
 end
-for i = lastGone + 1, #KEYS do
+for i = lastGone + 1, n do
   local theirs = redis.call('GET', KEYS[i])
   if not theirs or theirs == ARGV[3] then redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[6]) end
-end
+end`;
+const REPLACE = `local n = #KEYS${REPLACE_STEPS}
 return 'replaced'`;
 
 // KEYS: the call, then each participant. ARGV: its id, the TTL. 0 when the call is gone.
@@ -122,32 +127,49 @@ for i = 2, #KEYS do
 end
 return 1`;
 
-// KEYS: the other party's claim, mine. ARGV: call id, my user id, my claim, ttl.
+// KEYS: the other party's claims, mine. ARGV: call id, my user id, my claim, ttl, whom I name,
+// my socket, MAX_CLAIMS.
 const CLAIM = `
-local theirs = redis.call('GET', KEYS[1])
-if theirs then
-  local c = cjson.decode(theirs)
-  if c.callId == ARGV[1] and c.to == ARGV[2] then return theirs end
+local theirs = redis.call('HGET', KEYS[1], ARGV[2])
+if theirs and cjson.decode(theirs).callId == ARGV[1] then return theirs end
+local mine = redis.call('HVALS', KEYS[2])
+if #mine > 0 then
+  local c = cjson.decode(mine[1])
+  if c.callId ~= ARGV[1] or c.socketId ~= ARGV[6] then redis.call('DEL', KEYS[2]) end
 end
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('HDEL', KEYS[2], ARGV[5])
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[7]) then
+  redis.call('HDEL', KEYS[2], redis.call('HKEYS', KEYS[2])[1])
+end
+redis.call('HSET', KEYS[2], ARGV[5], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return false`;
 
-// ADD, guarded by the partner's claim (KEYS[2]) still being exactly ARGV[3]; consumes it.
-// KEYS: the call, the claim, then each participant. ARGV: the call, its id, the claim, the TTL.
+// ADD, guarded by the partner's claim (field ARGV[5] of KEYS[2]) still being exactly ARGV[3];
+// consumes it. KEYS: the call, the claims, then each participant. ARGV: the call, its id, the
+// claim, the TTL, whom the claim names.
 const ADD_RESUMED = `
-if redis.call('GET', KEYS[2]) ~= ARGV[3] then return 'gone' end
+if redis.call('HGET', KEYS[2], ARGV[5]) ~= ARGV[3] then return 'gone' end
 for i = 3, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
 for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[4]) end
-redis.call('DEL', KEYS[2])
+redis.call('HDEL', KEYS[2], ARGV[5])
 return 'added'`;
 
+// REPLACE, guarded by the partner's claim (field ARGV[7] of the last key) still being exactly
+// ARGV[8]; consumes it.
+const JOIN_RESUMED = `local n = #KEYS - 1
+if redis.call('HGET', KEYS[#KEYS], ARGV[7]) ~= ARGV[8] then return 'gone' end${REPLACE_STEPS}
+redis.call('HDEL', KEYS[#KEYS], ARGV[7])
+return 'replaced'`;
+
+// All of a user's claims come from one socket (CLAIM).
 const DROP_CLAIM = `
-local mine = redis.call('GET', KEYS[1])
-if mine and cjson.decode(mine).socketId == ARGV[1] then redis.call('DEL', KEYS[1]) end
+local mine = redis.call('HVALS', KEYS[1])
+if #mine > 0 and cjson.decode(mine[1]).socketId == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
 export interface RedisCallRegistry extends CallRegistry {
@@ -168,6 +190,7 @@ export function createRedisCallRegistry(
   const remove = script(client, REMOVE);
   const refresh = script(client, REFRESH);
   const claim = script(client, CLAIM);
+  const joinResumed = script(client, JOIN_RESUMED);
   const addResumed = script(client, ADD_RESUMED);
   const dropClaim = script(client, DROP_CLAIM);
   // The calls this node has written or read: refreshHeld looks at these only.
@@ -178,6 +201,19 @@ export function createRedisCallRegistry(
   };
   const callOf = async (userId: string) =>
     noted(decode(await retrying(() => callOfScript([userKey(userId)], ['rr:call:']))));
+  /** The keys and arguments of REPLACE (JOIN_RESUMED adds the claim's). */
+  const replaceArgs = (current: CallRecord, next: CallRecord): [string[], (string | number)[]] => {
+    seen.add(current.id);
+    const before = userIds(current);
+    const after = userIds(next);
+    const newcomers = after.filter((id) => !before.includes(id));
+    const gone = before.filter((id) => !after.includes(id));
+    const staying = after.filter((id) => before.includes(id));
+    return [
+      [callKey(current.id), ...[...newcomers, ...gone, ...staying].map(userKey)],
+      [encode(current), encodeCall(next), current.id, newcomers.length, gone.length, ttlMs],
+    ];
+  };
   const get = async (callId: string) =>
     noted(decode(await retrying(() => client.get(callKey(callId)))));
 
@@ -196,16 +232,14 @@ export function createRedisCallRegistry(
       return call && speaksIn(call, userId, socketId) ? call : undefined;
     },
     async replace(current, next) {
-      seen.add(current.id);
-      const before = userIds(current);
-      const after = userIds(next);
-      const newcomers = after.filter((id) => !before.includes(id));
-      const gone = before.filter((id) => !after.includes(id));
-      const staying = after.filter((id) => before.includes(id));
-      return (await replace(
-        [callKey(current.id), ...[...newcomers, ...gone, ...staying].map(userKey)],
-        [encode(current), encodeCall(next), current.id, newcomers.length, gone.length, ttlMs],
-      )) as ReplaceResult;
+      return (await replace(...replaceArgs(current, next))) as ReplaceResult;
+    },
+    async joinResumed(current, next, partner) {
+      const [keys, args] = replaceArgs(current, next);
+      return (await joinResumed(
+        [...keys, claimKey(partner.userId)],
+        [...args, partner.to, encodeClaim(partner)],
+      )) as ReplaceResult | 'gone';
     },
     remove: async (call) =>
       (await remove([callKey(call.id), ...userIds(call).map(userKey)], [encode(call), call.id])) ===
@@ -224,7 +258,7 @@ export function createRedisCallRegistry(
     async claimResume(mine, ttl) {
       const theirs = await claim(
         [claimKey(mine.to), claimKey(mine.userId)],
-        [mine.callId, mine.userId, encodeClaim(mine), ttl],
+        [mine.callId, mine.userId, encodeClaim(mine), ttl, mine.to, mine.socketId, MAX_CLAIMS],
       );
       return typeof theirs === 'string' ? (JSON.parse(theirs) as ResumeClaim) : undefined;
     },
@@ -232,7 +266,7 @@ export function createRedisCallRegistry(
       seen.add(call.id);
       return (await addResumed(
         [callKey(call.id), claimKey(partner.userId), ...userIds(call).map(userKey)],
-        [encodeCall(call), call.id, encodeClaim(partner), ttlMs],
+        [encodeCall(call), call.id, encodeClaim(partner), ttlMs, partner.to],
       )) as AddResult | 'gone';
     },
     dropClaim: async (userId, socketId) => {
