@@ -34,8 +34,12 @@ import {
 import { measureSteady } from './support/meeting-steady.ts';
 import { fixed, percentile } from './support/stats.ts';
 
-/** Timed set-ups per meeting size (kept small: the whole bench should fit in ~10 min on 2 cores). */
-const REPEATS: Record<number, number> = { 2: 5, 3: 3, 4: 3 };
+/**
+ * Timed set-ups per meeting size (the whole bench fits in ~6 min on 2 cores). Three were too few:
+ * on this 2-core VM one N=4 set-up ranged 600-1500 ms within minutes, and a p50 of three moved
+ * the ratio by 0.5 between runs.
+ */
+const REPEATS: Record<number, number> = { 2: 5, 3: 6, 4: 6 };
 /** BENCH_MEETING_REPEATS=n: n timed set-ups for every size (quick A/B runs). */
 const REPEATS_OVERRIDE = Number(process.env.BENCH_MEETING_REPEATS ?? 0);
 const repeatsFor = (size: number) => REPEATS_OVERRIDE || (REPEATS[size] ?? 3);
