@@ -153,12 +153,13 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
     mine.set(claim.to, { claim, until: now() + ttlMs });
     claims.set(claim.userId, mine);
   };
-  /** Consumes `partner` if it is still stored as it was. */
-  const consume = (partner: ResumeClaim): boolean => {
+  /** `partner` is still stored exactly as it was read. */
+  const stillHeld = (partner: ResumeClaim): boolean => {
     const held = claimOf(partner.userId, partner.to);
-    if (!held || !sameClaim(held, partner)) return false;
+    return held !== undefined && sameClaim(held, partner);
+  };
+  const consume = (partner: ResumeClaim): void => {
     claims.get(partner.userId)?.delete(partner.to);
-    return true;
   };
   const isCurrent = (call: CallRecord): boolean => {
     const stored = calls.get(call.id);
@@ -209,15 +210,13 @@ export function createMemoryCallRegistry(now: () => number = Date.now): CallRegi
       return Promise.resolve(undefined);
     },
     addResumed(call, partner) {
-      const held = claimOf(partner.userId, partner.to);
-      if (!held || !sameClaim(held, partner)) return Promise.resolve('gone');
+      if (!stillHeld(partner)) return Promise.resolve('gone');
       const added = add(call);
       if (added === 'added') consume(partner);
       return Promise.resolve(added);
     },
     joinResumed(current, next, partner) {
-      const held = claimOf(partner.userId, partner.to);
-      if (!held || !sameClaim(held, partner)) return Promise.resolve('gone');
+      if (!stillHeld(partner)) return Promise.resolve('gone');
       const replaced = replace(current, next);
       if (replaced === 'replaced') consume(partner);
       return Promise.resolve(replaced);

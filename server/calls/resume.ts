@@ -75,12 +75,8 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
     if (back?.state !== 'joined' || !(await ctx.people.mayPair(sender.userId, to))) {
       throw new Refusal('not-in-call', 'You are not a party of that call.', call.id);
     }
-    const mine = { callId: call.id, userId: sender.userId, to, socketId: sender.socketId };
-    const partner = await registry.claimResume(mine, ctx.resumeWindowMs);
-    if (!partner) {
-      log('call.resume-pending', { callId: call.id, by: sender.userId });
-      return call.id;
-    }
+    const { mine, partner } = await claim(sender, call.id, to);
+    if (!partner) return call.id;
     // Whoever is not in the call yet: the sender, or the one the sender names.
     const comer: ResumeClaim = back.userId === to ? mine : partner;
     const next: CallRecord = {
@@ -94,10 +90,36 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
     if (joined === 'busy')
       throw new Refusal('no-such-call', 'That call cannot be resumed.', call.id);
     if (joined !== 'replaced') return undefined;
-    log('call.resume', { callId: call.id, by: sender.userId, recreated: true });
-    ctx.audit.record('call.resumed', sender.userId, { callId: call.id, with: to });
-    await presence.announce(comer.userId, userIds(next));
+    await cameBack(call.id, sender, to, [comer.userId], userIds(next));
     return call.id;
+  }
+
+  /**
+   * The sender's word that `callId` goes on with `to`: stored (no partner yet), or met by the
+   * other party's matching claim (then the sender's is not stored).
+   */
+  async function claim(
+    sender: Sender,
+    callId: string,
+    to: string,
+  ): Promise<{ mine: ResumeClaim; partner: ResumeClaim | undefined }> {
+    const mine = { callId, userId: sender.userId, to, socketId: sender.socketId };
+    const partner = await registry.claimResume(mine, ctx.resumeWindowMs);
+    if (!partner) log('call.resume-pending', { callId, by: sender.userId });
+    return { mine, partner };
+  }
+
+  /** `back` are in the forgotten call again: logged, audited, and in-call for everyone but its people. */
+  async function cameBack(
+    callId: string,
+    sender: Sender,
+    to: string,
+    back: string[],
+    people: string[],
+  ): Promise<void> {
+    log('call.resume', { callId, by: sender.userId, recreated: true });
+    ctx.audit.record('call.resumed', sender.userId, { callId, with: to });
+    await Promise.all(back.map((userId) => presence.announce(userId, people)));
   }
 
   return async (sender, payload) => {
@@ -110,12 +132,8 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
         continue; // the call changed under us (another node): read it again
       }
       if (!(await ctx.people.mayPair(sender.userId, to))) break;
-      const mine = { callId, userId: sender.userId, to, socketId: sender.socketId };
-      const partner = await registry.claimResume(mine, ctx.resumeWindowMs);
-      if (!partner) {
-        log('call.resume-pending', { callId, by: sender.userId });
-        return callId;
-      }
+      const { partner } = await claim(sender, callId, to);
+      if (!partner) return callId;
       const added = await registry.addResumed(
         {
           id: callId,
@@ -135,10 +153,8 @@ export function resumeHandler(ctx: CallContext): Handler<'call-resume'> {
       // 'gone': the partner's socket left meanwhile; 'taken': the call exists now. Read again.
       if (added === 'gone' || added === 'taken') continue;
       if (added === 'busy') break;
-      log('call.resume', { callId, by: sender.userId, recreated: true });
-      ctx.audit.record('call.resumed', sender.userId, { callId, with: to });
       const people = [sender.userId, to];
-      await Promise.all(people.map((userId) => presence.announce(userId, people)));
+      await cameBack(callId, sender, to, people, people);
       return callId;
     }
     throw new Refusal('no-such-call', 'That call cannot be resumed.', callId);

@@ -72,14 +72,16 @@ function decode(raw: unknown): CallRecord | undefined {
 const encodeClaim = (c: ResumeClaim): string =>
   JSON.stringify({ callId: c.callId, userId: c.userId, to: c.to, socketId: c.socketId });
 
-// KEYS: the call, then each participant. ARGV: the call, its id, the TTL (ms).
-const ADD = `
-for i = 2, #KEYS do
+// KEYS: the call, then each participant, up to KEYS[n]. ARGV: the call, its id, the TTL (ms).
+// Ends having added: the caller returns.
+const ADD_STEPS = `
+for i = 2, n do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[3]) end
+for i = 2, n do redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[3]) end`;
+const ADD = `local n = #KEYS${ADD_STEPS}
 return 'added'`;
 
 const CALL_OF = `
@@ -145,26 +147,18 @@ redis.call('HSET', KEYS[2], ARGV[5], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return false`;
 
-// ADD, guarded by the partner's claim (field ARGV[5] of KEYS[2]) still being exactly ARGV[3];
-// consumes it. KEYS: the call, the claims, then each participant. ARGV: the call, its id, the
-// claim, the TTL, whom the claim names.
-const ADD_RESUMED = `
-if redis.call('HGET', KEYS[2], ARGV[5]) ~= ARGV[3] then return 'gone' end
-for i = 3, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then return 'busy' end
-end
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'taken' end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
-for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[4]) end
-redis.call('HDEL', KEYS[2], ARGV[5])
-return 'added'`;
-
-// REPLACE, guarded by the partner's claim (field ARGV[7] of the last key) still being exactly
-// ARGV[8]; consumes it.
-const JOIN_RESUMED = `local n = #KEYS - 1
-if redis.call('HGET', KEYS[#KEYS], ARGV[7]) ~= ARGV[8] then return 'gone' end${REPLACE_STEPS}
-redis.call('HDEL', KEYS[#KEYS], ARGV[7])
-return 'replaced'`;
+/**
+ * `steps` (ADD or REPLACE, ending in `result`), run only while the partner's claim (field
+ * ARGV[at] of the last key, the partner's claims) is still exactly ARGV[at + 1]; consumes it.
+ */
+const guardedByClaim = (steps: string, at: number, result: string): string => `local n = #KEYS - 1
+if redis.call('HGET', KEYS[#KEYS], ARGV[${at}]) ~= ARGV[${at + 1}] then return 'gone' end${steps}
+redis.call('HDEL', KEYS[#KEYS], ARGV[${at}])
+return '${result}'`;
+// ADD's keys and arguments, then the partner's claims; whom the claim names, the claim.
+const ADD_RESUMED = guardedByClaim(ADD_STEPS, 4, 'added');
+// REPLACE's keys and arguments, then the partner's claims; whom the claim names, the claim.
+const JOIN_RESUMED = guardedByClaim(REPLACE_STEPS, 7, 'replaced');
 
 // All of a user's claims come from one socket (CLAIM).
 const DROP_CLAIM = `
@@ -265,8 +259,8 @@ export function createRedisCallRegistry(
     async addResumed(call, partner) {
       seen.add(call.id);
       return (await addResumed(
-        [callKey(call.id), claimKey(partner.userId), ...userIds(call).map(userKey)],
-        [encodeCall(call), call.id, encodeClaim(partner), ttlMs, partner.to],
+        [callKey(call.id), ...userIds(call).map(userKey), claimKey(partner.userId)],
+        [encodeCall(call), call.id, ttlMs, partner.to, encodeClaim(partner)],
       )) as AddResult | 'gone';
     },
     dropClaim: async (userId, socketId) => {
