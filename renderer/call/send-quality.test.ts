@@ -71,11 +71,12 @@ describe('applying a quality to a sender', () => {
 
   it('asks again when the sender had no encodings yet (before its first negotiation)', async () => {
     const apply = createSendQualityApplier();
-    const early = fakeSender(640, []);
-    await apply(early.sender, sendQualityFor(4));
-    expect(early.calls.set).toEqual([]);
-    const later = fakeSender(640);
-    await apply(later.sender, sendQualityFor(4));
-    expect(later.calls.set).toHaveLength(1);
+    const encodings: RTCRtpEncodingParameters[] = [];
+    const { sender, calls } = fakeSender(640, encodings);
+    await apply(sender, sendQualityFor(4));
+    expect(calls.set).toEqual([]);
+    encodings.push({}); // the same sender, negotiated now
+    await apply(sender, sendQualityFor(4));
+    expect(calls.set).toHaveLength(1);
   });
 });
