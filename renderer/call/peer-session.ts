@@ -133,8 +133,11 @@ export function createPeerSession(options: {
         direction: 'sendrecv',
         streams: [local.stream],
       });
-      await preferResolution(camera.sender);
-      return negotiation.createOffer();
+      const offer = await negotiation.createOffer();
+      // After the offer, which does not carry it: a setParameters waits its turn on WebRTC's
+      // thread, and a joiner's offers waited 20-120 ms behind it at N=4.
+      void preferResolution(camera.sender);
+      return offer;
     },
 
     onDescription: (description, reply = true) => negotiation.applyRemote(description, reply),
