@@ -7,8 +7,8 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { sendQualityFor } from '../../renderer/call/send-quality.ts';
 import { launchBrowser, watchMesh } from './meeting-probes.ts';
 import { measureSteady } from './meeting-steady.ts';
+import { watchHostLoad } from './host-load.ts';
 import {
-  emptyResult,
   type Participant,
   type RunOptions,
   type SizeResult,
@@ -17,6 +17,8 @@ import {
 
 interface BareApi {
   open(width: number, height: number, fps: number, maxBitrate: number): Promise<void>;
+  /** The open camera to another size, and every connection's encoding with it. */
+  resize(width: number, height: number, fps: number, maxBitrate: number): Promise<void>;
   offer(peer: string): Promise<RTCSessionDescriptionInit>;
   answer(peer: string, offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit>;
   accept(peer: string, answer: RTCSessionDescriptionInit): Promise<void>;
@@ -127,6 +129,16 @@ function installBare(layout: VideoLayout | null): void {
         void self.play().catch(() => undefined);
       }
     },
+    async resize(width, height, fps, maxBitrate) {
+      encoding = { maxBitrate, maxFramerate: fps };
+      const [camera] = stream?.getVideoTracks() ?? [];
+      await camera?.applyConstraints({
+        width: { ideal: width, max: width },
+        height: { ideal: height, max: height },
+        frameRate: { ideal: fps, max: fps },
+      });
+      await Promise.all([...pcs.values()].map(tune));
+    },
     async offer(peer) {
       const pc = connection(peer);
       addLocal(pc);
@@ -172,15 +184,16 @@ export interface BarePage extends Participant {
   context: BrowserContext;
 }
 
-async function openBare(size: number, page: Page): Promise<void> {
+/** Opens the page's camera at the send quality of a meeting of `size` (or moves it there). */
+async function openBare(size: number, page: Page, how: 'open' | 'resize' = 'open'): Promise<void> {
   const q = sendQualityFor(size);
   const width = Math.round(1280 / q.scaleResolutionDownBy);
   const height = Math.round(720 / q.scaleResolutionDownBy);
   await page.evaluate(
-    async ([w, h, fps, bitrate]) => {
-      await (window as unknown as { __bare: BareApi }).__bare.open(w, h, fps, bitrate);
+    async ([method, w, h, fps, bitrate]) => {
+      await (window as unknown as { __bare: BareApi }).__bare[method](w, h, fps, bitrate);
     },
-    [width, height, q.maxFramerate, q.maxBitrate] as const,
+    [how, width, height, q.maxFramerate, q.maxBitrate] as const,
   );
 }
 
@@ -242,35 +255,53 @@ async function openBarePages(
   return pages;
 }
 
+/** One size's bare meeting, set up again and again (bench/meeting.ts alternates it with the app's). */
+export interface BareMeeting {
+  /** One timed set-up (see openBareMeeting); the meeting stays up until the next one. */
+  setUp(result: SizeResult): Promise<void>;
+  /** CPU and what is sent, with the last meeting up (meeting-steady.ts). */
+  steady(result: SizeResult): Promise<void>;
+  /** Everyone hangs up: the pages sit idle while the app's meeting is measured. */
+  end(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Timed set-ups of a bare mesh of `size`: the first `size - 1` pages are already in a mesh
- * (untimed), as the app's participants are before the last one is added; at start the newcomer
- * opens its camera and offers to each of them. For two, as in a 1:1 call, the caller opens its
- * camera and offers, then the callee opens its camera and answers.
+ * A bare mesh of `size`. Each set-up starts cold: the first `size - 1` pages are put in a mesh
+ * (untimed), sending at that meeting's quality, as the app's participants are before the last
+ * one is added; at start they move to the larger meeting's quality (as the app's do while the
+ * invitee rings) and the newcomer opens its camera and offers to each of them. For two, as in a
+ * 1:1 call, the caller opens its camera and offers, then the callee opens its camera and answers.
  */
-export async function benchBare(
+export async function openBareMeeting(
   size: number,
   url: string,
   /** Where the app showed its videos at this size (null: plain, see installBare). */
   layout: VideoLayout | null,
   options: RunOptions,
-): Promise<SizeResult> {
+): Promise<BareMeeting> {
   const browser = await launchBrowser();
-  try {
-    const result = emptyResult();
-    const repeats = options.repeats;
-    // The pages stay open across set-ups, as the app's windows do; each set-up starts cold.
-    const pages = await openBarePages(browser, size, url, layout);
-    for (let i = 0; i < repeats; i++) {
-      for (const p of pages) {
-        await p.page.evaluate(() => {
-          (window as unknown as { __bare: BareApi }).__bare.reset();
-        });
-      }
+  // The pages stay open across set-ups, as the app's windows do.
+  const pages = await openBarePages(browser, size, url, layout).catch(async (error: unknown) => {
+    await browser.close();
+    throw error;
+  });
+  const host = watchHostLoad();
+  const end = async () => {
+    for (const p of pages) {
+      await p.page.evaluate(() => {
+        (window as unknown as { __bare: BareApi }).__bare.reset();
+      });
+    }
+  };
+  return {
+    async setUp(result) {
+      await end();
       const existing = pages.slice(0, -1);
       const newcomer = pages.at(-1)!;
       if (size > 2) {
-        for (const p of existing) await openBare(size, p.page);
+        // As the app's are: sending for a meeting of one fewer until the newcomer comes.
+        for (const p of existing) await openBare(size - 1, p.page);
         for (let a = 0; a < existing.length; a++) {
           for (let b = a + 1; b < existing.length; b++) await link(existing[a]!, existing[b]!);
         }
@@ -279,25 +310,29 @@ export async function benchBare(
         )();
       }
       const done = await watchMesh(pages);
+      host.start();
       const start = Date.now();
       if (size === 2) {
         const caller = existing[0]!;
         await openBare(size, caller.page);
         await link(caller, newcomer, () => openBare(size, newcomer.page));
       } else {
+        // The app's cameras move to the new size while the newcomer's phone rings; here, at once.
+        const resized = Promise.all(existing.map((p) => openBare(size, p.page, 'resize')));
         await openBare(size, newcomer.page);
-        await Promise.all(existing.map((p) => link(newcomer, p)));
+        await Promise.all([resized, ...existing.map((p) => link(newcomer, p))]);
       }
       const formed = await done();
+      host.stop();
+      result.host = host.summary();
       result.setup.push(formed.at - start);
       result.slowest.push(formed.slowest);
-      if (i === repeats - 1) {
-        await measureSteady(`N=${size} bare`, browser, pages, result, options);
-      }
-    }
-    for (const p of pages) await p.context.close();
-    return result;
-  } finally {
-    await browser.close();
-  }
+    },
+    steady: (result) => measureSteady(`N=${size} bare`, browser, pages, result, options),
+    end,
+    async close() {
+      for (const p of pages) await p.context.close().catch(() => undefined);
+      await browser.close();
+    },
+  };
 }

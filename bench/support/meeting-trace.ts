@@ -1,12 +1,16 @@
 /**
  * BENCH_MEETING_TRACE=1 in bench/meeting.ts: each app page records when its steps happen
- * (signaling events received, getUserMedia, applyConstraints, each RTCPeerConnection's offer,
- * answer, ICE and connection states, the incoming-call dialog, long tasks) and the bench prints every page's
- * steps of a set-up on one timeline from the click. It found the answer waiting for early ICE
- * candidates to be added one by one (peer-negotiation.ts).
+ * (signaling sent, acked and received, getUserMedia, applyConstraints, each RTCPeerConnection's
+ * offer, answer, ICE and connection states, the incoming-call dialog, long tasks), this process
+ * when each page's bridge calls reach it and its events leave it ("host"), and the bench prints
+ * every page's steps of a set-up on one timeline from the click. It found the answer waiting
+ * for early ICE candidates to be added one by one (peer-negotiation.ts), a joiner's offers
+ * waiting behind a setParameters (peer-session.ts), and that the server and the main-process
+ * services answer within a few ms while a message waits 20-90 ms to enter or leave a busy page.
  */
 import type { CDPSession, Page } from '@playwright/test';
 import { selfTimes } from './page-profile.ts';
+import { bridgeWatch } from '../../e2e/host/page-bridge.ts';
 
 type Step = [at: number, connection: string, what: string, detail: string];
 
@@ -79,6 +83,21 @@ function tracePage(): void {
       ]);
     }
   }).observe({ type: 'longtask' });
+  // What the page sends, and when the server's ack comes back (the group is not frozen).
+  const signal = (window as unknown as { advisor?: { signal?: Record<string, unknown> } }).advisor
+    ?.signal;
+  const send = signal?.send as
+    ((s: { event: string; payload: unknown }) => Promise<unknown>) | undefined;
+  if (signal && send && !Object.isFrozen(signal)) {
+    signal.send = async (s: { event: string; payload: { description?: { type: string } } }) => {
+      mark('', `send ${s.event}`, s.payload.description?.type ?? '');
+      try {
+        return await send(s);
+      } finally {
+        mark('', `acked ${s.event}`, s.payload.description?.type ?? '');
+      }
+    };
+  }
   const emit = w.__advisorEmit;
   w.__advisorEmit = (event, payload) => {
     if (event === 'signal:event') {
@@ -120,8 +139,16 @@ export async function installTrace(pages: { name: string; page: Page }[]): Promi
     await session.send('Performance.enable');
     sessions.set(name, session);
   }
+  // This process's side of each page's bridge: when a call from the page reached it and was
+  // answered, when an event for the page left it and was in. Page steps are marked "page".
+  const hostSteps = new Map<Page, Step[]>(pages.map(({ page }) => [page, []]));
+  bridgeWatch.observe = (page, what, detail) => {
+    if (detail.startsWith('signal:')) hostSteps.get(page)?.push([Date.now(), 'host', what, detail]);
+  };
   const marked = new Map<string, Record<Busy, number>>();
-  const newcomer = sessions.get(pages.at(-1)?.name ?? '');
+  // BENCH_MEETING_TRACE_PROFILE=<username>: another page's JavaScript (the inviter's, say).
+  const profiled = process.env.BENCH_MEETING_TRACE_PROFILE ?? pages.at(-1)?.name ?? '';
+  const newcomer = sessions.get(profiled);
   await newcomer?.send('Profiler.enable');
   await newcomer?.send('Profiler.setSamplingInterval', { interval: 500 });
   return {
@@ -136,6 +163,7 @@ export async function installTrace(pages: { name: string; page: Page }[]): Promi
         const steps = await page.evaluate(
           () => (window as unknown as { __benchTrace?: Step[] }).__benchTrace?.splice(0) ?? [],
         );
+        steps.push(...(hostSteps.get(page)?.splice(0) ?? []));
         for (const [at, connection, what, detail] of steps) {
           if (at < since) continue;
           const line = `+${String(at - since).padStart(5)} ms  ${name.padEnd(8)} ${connection.padEnd(5)} ${what} ${detail}`;
@@ -160,7 +188,7 @@ export async function installTrace(pages: { name: string; page: Page }[]): Promi
       if (newcomer && marked.size) {
         const { profile } = await newcomer.send('Profiler.stop');
         const top = [...selfTimes(profile)].sort((a, b) => b[1] - a[1]).slice(0, 12);
-        log(`  ${pages.at(-1)?.name ?? ''}'s JavaScript self time over the same span (ms):`);
+        log(`  ${profiled}'s JavaScript self time over the same span (ms):`);
         for (const [where, ms] of top) log(`    ${ms.toFixed(1).padStart(7)}  ${where}`);
       }
     },

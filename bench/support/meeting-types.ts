@@ -21,6 +21,8 @@ export interface SizeResult {
   /** The same, by Chromium process kind. */
   cpuByKind: Map<string, number>;
   hostCpu: number;
+  /** This Node process over the timed set-ups (host-load.ts). */
+  host: string;
   sent: { name: string; links: Sent[] }[];
 }
 
@@ -31,6 +33,7 @@ export const emptyResult = (): SizeResult => ({
   cpuTotal: 0,
   cpuByKind: new Map(),
   hostCpu: 0,
+  host: '',
   sent: [],
 });
 

@@ -25,6 +25,21 @@ function revive(args: unknown): unknown {
   );
 }
 
+/** What crosses the bridge, for a bench's timeline (bench/support/meeting-trace.ts); unset in tests. */
+export const bridgeWatch: {
+  observe?: (
+    page: Page,
+    what: 'invoked' | 'answered' | 'delivering' | 'delivered',
+    detail: string,
+  ) => void;
+} = {};
+
+/** `signal:send` / `signal:event` name their socket event: the detail a timeline needs. */
+function signalName(channelOrEvent: string, payload: unknown): string {
+  const event = (payload as { event?: unknown } | null)?.event;
+  return typeof event === 'string' ? `${channelOrEvent} ${event}` : channelOrEvent;
+}
+
 export async function installBridge(
   context: BrowserContext,
   page: Page,
@@ -32,12 +47,19 @@ export async function installBridge(
 ): Promise<void> {
   await context.exposeBinding(
     '__advisorInvoke',
-    async ({ frame }, channel: string, args: unknown) =>
-      router.invoke(
-        { url: frame.url(), isMainFrame: frame === page.mainFrame() },
-        channel,
-        revive(args),
-      ),
+    async ({ frame }, channel: string, args: unknown) => {
+      const detail = signalName(channel, Array.isArray(args) ? args[0] : undefined);
+      bridgeWatch.observe?.(page, 'invoked', detail);
+      try {
+        return await router.invoke(
+          { url: frame.url(), isMainFrame: frame === page.mainFrame() },
+          channel,
+          revive(args),
+        );
+      } finally {
+        bridgeWatch.observe?.(page, 'answered', detail);
+      }
+    },
   );
   await context.addInitScript({
     content: `(() => {
@@ -71,8 +93,11 @@ export async function installBridge(
 /** Delivers a main → renderer event into the page (what webContents.send does in the app). */
 export function pageSink(page: Page) {
   return (event: BridgeEvent, payload: unknown): void => {
+    const detail = signalName(event, payload);
+    bridgeWatch.observe?.(page, 'delivering', detail);
     void page
       .evaluate(([e, p]) => window.__advisorEmit?.(e, p), [event, payload] as const)
+      .then(() => bridgeWatch.observe?.(page, 'delivered', detail))
       .catch(() => undefined); // the page may be navigating or closed
   };
 }
