@@ -47,11 +47,37 @@ test.describe('calls', () => {
     await expect(blake.page.getByRole('alert')).toContainText('Avery Tester ended the call.');
   });
 
-  test('decline', async ({ app }) => {
+  test('decline; the ring sounds while the dialog shows, and stops with it', async ({ app }) => {
     const avery = await app.launch('avery', { signedIn: true });
     const blake = await app.launch('blake', { signedIn: true });
+    // Every AudioContext the page opens (the ring is synthesised in one), and what it plays.
+    await blake.page.evaluate(() => {
+      const w = window as unknown as { __audio: { context: AudioContext; tones: number }[] };
+      w.__audio = [];
+      window.AudioContext = class extends window.AudioContext {
+        constructor(options?: AudioContextOptions) {
+          super(options);
+          const entry = { context: this as AudioContext, tones: 0 };
+          w.__audio.push(entry);
+          const createOscillator = this.createOscillator.bind(this);
+          this.createOscillator = () => {
+            entry.tones++;
+            return createOscillator();
+          };
+        }
+      };
+    });
+    const audio = () =>
+      blake.page.evaluate(() =>
+        (window as unknown as { __audio: { context: AudioContext; tones: number }[] }).__audio.map(
+          (a) => ({ state: a.context.state, playing: a.tones > 0 }),
+        ),
+      );
     await ring(avery, 'Blake Tester');
+    await expect(incoming(blake)).toBeVisible();
+    await expect.poll(audio).toEqual([{ state: 'running', playing: true }]);
     await incoming(blake).getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(audio).toEqual([{ state: 'closed', playing: true }]);
     await expect(avery.page.getByRole('alert')).toContainText('Blake Tester declined the call.');
     await expect(incoming(blake)).toHaveCount(0);
   });

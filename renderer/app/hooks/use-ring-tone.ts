@@ -6,6 +6,8 @@ import { useEffect } from 'react';
 
 const PERIOD_MS = 3_000;
 const VOLUME = 0.12;
+/** The ring starts this long after the dialog (a few frames: the dialog paints first). */
+const RING_AFTER_MS = 100;
 
 function ringOnce(context: AudioContext): void {
   for (const offset of [0, 0.6]) {
@@ -31,20 +33,32 @@ function ringOnce(context: AudioContext): void {
 export function useRingTone(active: boolean): void {
   useEffect(() => {
     if (!active) return;
-    let context: AudioContext;
-    try {
-      context = new AudioContext();
-    } catch {
-      return; // No audio output: the dialog (and the OS notification) still show the call.
-    }
-    void context.resume().catch(() => undefined);
-    ringOnce(context);
-    const timer = setInterval(() => {
-      ringOnce(context);
-    }, PERIOD_MS);
+    let context: AudioContext | null = null;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const start = () => {
+      try {
+        context = new AudioContext();
+      } catch {
+        return; // No audio output: the dialog (and the OS notification) still show the call.
+      }
+      void context.resume().catch(() => undefined);
+      const ringing = context;
+      ringOnce(ringing);
+      timer = setInterval(() => {
+        ringOnce(ringing);
+      }, PERIOD_MS);
+    };
+    // Once the dialog is on screen: a page's first AudioContext takes 60 ms and more to open
+    // (the audio device), and the dialog, its Answer button with it, waited for that. No one
+    // answers within RING_AFTER_MS, so the ring is never in an answer's way. A hidden window
+    // shows nothing to wait for, and would hold the timer back (throttled): it rings at once.
+    const deferred =
+      document.visibilityState === 'hidden' ? undefined : setTimeout(start, RING_AFTER_MS);
+    if (!deferred) start();
     return () => {
+      clearTimeout(deferred);
       clearInterval(timer);
-      void context.close().catch(() => undefined);
+      void context?.close().catch(() => undefined);
     };
   }, [active]);
 }
