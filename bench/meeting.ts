@@ -45,8 +45,13 @@ const TRACE = process.env.BENCH_MEETING_TRACE === '1';
 const ONLY_APP = process.env.BENCH_MEETING_ONLY_APP === '1';
 const SIZES = (process.env.BENCH_MEETING_SIZES ?? '2,3,4').split(',').map(Number);
 const SETTLE_MS = 3_000;
-/** BENCH_MEETING_CPU_MS: a longer window averages out a busy machine. */
-const CPU_WINDOW_MS = Number(process.env.BENCH_MEETING_CPU_MS ?? 10_000);
+/**
+ * CPU is measured after each of the last CPU_WINDOWS set-ups, the app's and the bare one's in
+ * turn (one window each after one set-up each had CPU ratios of 0.89-1.32 between runs).
+ */
+const CPU_WINDOWS = 3;
+/** BENCH_MEETING_CPU_MS: each window's length; longer ones average out a busy machine. */
+const CPU_WINDOW_MS = Number(process.env.BENCH_MEETING_CPU_MS ?? 5_000);
 
 /**
  * BENCH_MEETING_RENDERER_ROOT=<dir>: the app's renderer built from another copy of the repo
@@ -94,17 +99,20 @@ async function benchSize(
     appMeeting = await openAppMeeting(size, server, rendererOrigin, { ...options, trace: TRACE });
     for (let i = 0; i < options.repeats; i++) {
       const last = i === options.repeats - 1;
+      const measured = i >= options.repeats - CPU_WINDOWS;
+      // A profile (BENCH_MEETING_PROFILE) of the last window only.
+      const steady = { ...options, profile: options.profile && last };
       await appMeeting.setUp(app);
       if (bare && !bareMeeting) {
         // The bare pages show their videos where the app's first page shows them.
         const layout = BARE_PLAIN ? null : await appMeeting.layout();
-        bareMeeting = await openBareMeeting(size, bareUrl, layout, options);
+        bareMeeting = await openBareMeeting(size, bareUrl, layout);
       }
-      if (last) await appMeeting.steady(app, APP_SCRIPT);
+      if (measured) await appMeeting.steady(app, steady, APP_SCRIPT);
       await appMeeting.end();
       if (bare && bareMeeting) {
         await bareMeeting.setUp(bare);
-        if (last) await bareMeeting.steady(bare);
+        if (measured) await bareMeeting.steady(bare, steady);
         await bareMeeting.end();
       }
     }
@@ -141,8 +149,7 @@ function describeSent(sent: SizeResult['sent']): string {
  * meeting sends fewer frames and so shows less CPU; per frame it does not look cheaper.
  */
 function cpuPerFrame(r: SizeResult): number {
-  const framesPerSecond = r.sent.flatMap((s) => s.links).reduce((sum, l) => sum + l.fps, 0);
-  return (10 * r.cpuTotal) / framesPerSecond;
+  return (10 * r.cpuTotal) / r.framesPerSecond;
 }
 
 function report(size: number, kind: 'app' | 'bare', r: SizeResult): void {
@@ -160,7 +167,7 @@ function report(size: number, kind: 'app' | 'bare', r: SizeResult): void {
   if (kind === 'app') log(spread(`${tag} ring (click → invitee's dialog)`, r.ring));
   log(`${tag} this Node process during the timed set-ups: ${r.host}`);
   log(
-    `${tag} CPU per participant: ${fixed(r.cpuTotal / size, 0)} % of a core  (whole Chromium of this bench ${fixed(r.cpuTotal, 0)} % over ${CPU_WINDOW_MS / 1000} s, ÷ ${size}; Node test process ${fixed(r.hostCpu, 1)} %)`,
+    `${tag} CPU per participant: ${fixed(r.cpuTotal / size, 0)} % of a core  (its whole Chromium ${fixed(r.cpuTotal, 0)} %, the mean of ${r.cpuWindows} windows of ${CPU_WINDOW_MS / 1000} s, ÷ ${size}; Node test process ${fixed(r.hostCpu, 1)} %)`,
   );
   log(
     `${tag} CPU by process kind (% of a core, all N): ${[...r.cpuByKind]
@@ -198,7 +205,7 @@ async function main(): Promise<void> {
       `Chromium ${version}, fake devices, loopback, full mesh; the app and the bare meeting of each size in two browsers (app: one context per advisor; bare: one context per page), their set-ups taken in turn`,
     );
     log(
-      `CPU = every Chromium process of this bench (browser, GPU, renderers) over ${CPU_WINDOW_MS / 1000} s with the meeting steady, divided by N; 100 % = one core`,
+      `CPU = every process of the meeting's own Chromium (browser, GPU, renderers), the mean of ${CPU_WINDOWS} windows of ${CPU_WINDOW_MS / 1000} s with the meeting steady (after each of the last ${CPU_WINDOWS} set-ups, app and bare in turn), divided by N; 100 % = one core`,
     );
     log(
       'App invitees answer from an in-page watcher the moment the dialog shows (no human or Playwright delay)',

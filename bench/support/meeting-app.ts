@@ -142,8 +142,8 @@ export interface AppMeeting {
   setUp(result: SizeResult): Promise<void>;
   /** Where the videos show now, with the meeting up (the bare pages copy it). */
   layout(): Promise<VideoLayout>;
-  /** CPU and what is sent, with the meeting up (meeting-steady.ts); `script` runs first in each page. */
-  steady(result: SizeResult, script?: string): Promise<void>;
+  /** One CPU window, with the meeting up (meeting-steady.ts); `script` runs first in each page. */
+  steady(result: SizeResult, options: RunOptions, script?: string): Promise<void>;
   /** Everyone hangs up; the windows sit idle, signed in, while the bare meeting is measured. */
   end(): Promise<void>;
   close(): Promise<void>;
@@ -201,7 +201,7 @@ export async function openAppMeeting(
       );
     },
     layout: () => videoLayout(first().page),
-    async steady(result, script) {
+    async steady(result, steadyOptions, script) {
       if (script) {
         const source = readFileSync(script, 'utf8');
         for (const advisor of advisors) {
@@ -211,7 +211,8 @@ export async function openAppMeeting(
           );
         }
       }
-      await measureSteady(`N=${size} app `, browser, advisors.map(asParticipant), result, options);
+      const people = advisors.map(asParticipant);
+      await measureSteady(`N=${size} app `, browser, people, result, steadyOptions);
     },
     async end() {
       await hangUpAll(advisors);

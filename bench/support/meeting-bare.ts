@@ -259,8 +259,8 @@ async function openBarePages(
 export interface BareMeeting {
   /** One timed set-up (see openBareMeeting); the meeting stays up until the next one. */
   setUp(result: SizeResult): Promise<void>;
-  /** CPU and what is sent, with the last meeting up (meeting-steady.ts). */
-  steady(result: SizeResult): Promise<void>;
+  /** One CPU window, with the meeting up (meeting-steady.ts). */
+  steady(result: SizeResult, options: RunOptions): Promise<void>;
   /** Everyone hangs up: the pages sit idle while the app's meeting is measured. */
   end(): Promise<void>;
   close(): Promise<void>;
@@ -278,7 +278,6 @@ export async function openBareMeeting(
   url: string,
   /** Where the app showed its videos at this size (null: plain, see installBare). */
   layout: VideoLayout | null,
-  options: RunOptions,
 ): Promise<BareMeeting> {
   const browser = await launchBrowser();
   // The pages stay open across set-ups, as the app's windows do.
@@ -328,7 +327,8 @@ export async function openBareMeeting(
       result.setup.push(formed.at - start);
       result.slowest.push(formed.slowest);
     },
-    steady: (result) => measureSteady(`N=${size} bare`, browser, pages, result, options),
+    steady: (result, steadyOptions) =>
+      measureSteady(`N=${size} bare`, browser, pages, result, steadyOptions),
     end,
     async close() {
       for (const p of pages) await p.context.close().catch(() => undefined);

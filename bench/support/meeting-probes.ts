@@ -6,14 +6,28 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config.ts';
 import type { Participant, Sent, VideoLayout } from './meeting-types.ts';
+import { chromiumChildren } from './process-cpu.ts';
 
 /** A meeting not formed by then is broken, not slow. */
 export const FORM_TIMEOUT_MS = 45_000;
 export const videoLabel = (name: string) => `${name}'s video`;
 
+const browserPids = new WeakMap<Browser, number>();
+
+/** Launches Chromium (one at a time: its process is the one new child of this one). */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const before = chromiumChildren();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  const started = [...chromiumChildren()].filter((pid) => !before.has(pid));
+  if (started.length === 1) browserPids.set(browser, started[0]!);
+  return browser;
 }
+
+/** The browser process of a browser launchBrowser started (undefined if it could not tell). */
+export const browserPid = (browser: Browser): number | undefined => browserPids.get(browser);
 
 /**
  * Starts watching, in the page, for each labelled <video> to decode a frame it had not decoded

@@ -17,13 +17,18 @@ export interface SizeResult {
   /** Per set-up, who waited longest for whom. */
   slowest: string[];
   ring: number[];
+  /** Mean over the steady windows (cpuWindows of them), as the two below. */
   cpuTotal: number;
+  cpuWindows: number;
   /** The same, by Chromium process kind. */
   cpuByKind: Map<string, number>;
   hostCpu: number;
   /** This Node process over the timed set-ups (host-load.ts). */
   host: string;
+  /** What each participant sent at the end of the last steady window. */
   sent: { name: string; links: Sent[] }[];
+  /** Frames per second sent over every link, the mean over the steady windows. */
+  framesPerSecond: number;
 }
 
 export const emptyResult = (): SizeResult => ({
@@ -31,10 +36,12 @@ export const emptyResult = (): SizeResult => ({
   slowest: [],
   ring: [],
   cpuTotal: 0,
+  cpuWindows: 0,
   cpuByKind: new Map(),
   hostCpu: 0,
   host: '',
   sent: [],
+  framesPerSecond: 0,
 });
 
 /** Where one <video> shows on the app's stage, and how (bare pages copy it: meeting-bare.ts). */

@@ -37,11 +37,8 @@ function kindOf(cmdline: string): string {
   return sub.replace(/\.mojom\.\w+$/, '').replace(/_/g, '-');
 }
 
-/**
- * CPU seconds so far of every Chromium process descended from this Node process, by kind
- * (browser, gpu: the display compositor with --disable-gpu, renderer, audio, network…).
- */
-function ownChromiumCpuSecondsByKind(): Map<string, number> {
+/** Every process's parent, and its CPU so far, from /proc. */
+function processTable(): { stats: Map<number, ProcessStat>; children: Map<number, number[]> } {
   const stats = new Map<number, ProcessStat>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -50,18 +47,39 @@ function ownChromiumCpuSecondsByKind(): Map<string, number> {
   }
   const children = new Map<number, number[]>();
   for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  return { stats, children };
+}
+
+const cmdlineOf = (pid: number): string | null => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return null; // the process ended meanwhile
+  }
+};
+
+/** The Chromium browsers this Node process has started so far (their browser processes). */
+export function chromiumChildren(): Set<number> {
+  const { children } = processTable();
+  return new Set(
+    (children.get(process.pid) ?? []).filter((pid) => cmdlineOf(pid)?.includes('chromium')),
+  );
+}
+
+/**
+ * CPU seconds so far of every Chromium process descended from this Node process, by kind
+ * (browser, gpu: the display compositor with --disable-gpu, renderer, audio, network…); with
+ * `browserPid`, of that one browser only (another one open meanwhile is not counted).
+ */
+function ownChromiumCpuSecondsByKind(browserPid?: number): Map<string, number> {
+  const { stats, children } = processTable();
   const byKind = new Map<string, number>();
-  const pending = [...(children.get(process.pid) ?? [])];
+  const pending = browserPid === undefined ? [...(children.get(process.pid) ?? [])] : [browserPid];
   while (pending.length > 0) {
     const pid = pending.pop()!;
     pending.push(...(children.get(pid) ?? []));
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!cmdline.includes('chromium')) continue;
+    const cmdline = cmdlineOf(pid);
+    if (!cmdline?.includes('chromium')) continue;
     const kind = kindOf(cmdline);
     byKind.set(kind, (byKind.get(kind) ?? 0) + (stats.get(pid)?.cpuSeconds ?? 0));
   }
@@ -79,15 +97,19 @@ export async function cpuPercentDuring(ms: number): Promise<number> {
   return (100 * (ownChromiumCpuSeconds() - before)) / (ms / 1000);
 }
 
-/** % of one core used by our Chromium (all of it, and by kind) and by this Node process, during `ms`. */
+/**
+ * % of one core used by our Chromium (all of it, or the browser `browserPid`; in all, and by
+ * kind) and by this Node process, during `ms`.
+ */
 export async function cpuDuring(
   ms: number,
+  browserPid?: number,
 ): Promise<{ chromium: number; byKind: Map<string, number>; host: number }> {
-  const before = ownChromiumCpuSecondsByKind();
+  const before = ownChromiumCpuSecondsByKind(browserPid);
   const hostBefore = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, ms));
   const host = process.cpuUsage(hostBefore);
-  const after = ownChromiumCpuSecondsByKind();
+  const after = ownChromiumCpuSecondsByKind(browserPid);
   const percent = (seconds: number) => (100 * seconds) / (ms / 1000);
   const byKind = new Map(
     [...after].map(([kind, seconds]) => [kind, percent(seconds - (before.get(kind) ?? 0))]),
