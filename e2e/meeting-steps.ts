@@ -110,3 +110,18 @@ export async function sentCameraWidths(sender: Advisor): Promise<number[]> {
     return widths;
   });
 }
+
+/**
+ * The DTLS certificate fingerprints (a=fingerprint) the page's open connections present: one per
+ * call when the call's certificate is made before it (renderer/call/call-certificates.ts).
+ */
+export async function dtlsFingerprints(advisor: Advisor): Promise<string[]> {
+  return advisor.page.evaluate(() => {
+    const pcs =
+      (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
+    const prints = pcs
+      .filter((pc) => pc.connectionState !== 'closed')
+      .flatMap((pc) => /^a=fingerprint:(.+)$/m.exec(pc.localDescription?.sdp ?? '')?.[1] ?? []);
+    return [...new Set(prints)];
+  });
+}

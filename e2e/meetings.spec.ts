@@ -7,6 +7,7 @@ import { averyCallsBlake, expect, test } from './fixtures.ts';
 import {
   addToMeeting,
   caseyAnswersRingBack,
+  dtlsFingerprints,
   everyoneSeesEveryone,
   framesKeepArriving,
   markVideosOld,
@@ -57,6 +58,11 @@ test.describe('meetings', () => {
         .poll(() => sentCameraWidths(sender), { timeout: 30_000 })
         .toEqual([640, 640, 640]);
     }
+    // Each one's connections share one DTLS certificate, made before the call; no two people
+    // share one.
+    const prints = await Promise.all([avery, blake, casey, drew].map(dtlsFingerprints));
+    for (const own of prints) expect(own).toHaveLength(1);
+    expect(new Set(prints.flat()).size).toBe(4);
     // Four tiles fit the 1280x800 window: the controls stay in view without scrolling.
     await drew.page.evaluate(() => {
       window.scrollTo(0, 0);
@@ -89,6 +95,13 @@ test.describe('meetings', () => {
     await framesKeepArriving(avery, "Blake Tester's video");
     await blake.page.getByRole('button', { name: 'Hang up' }).click();
     await expect(avery.page.getByText('Blake Tester ended the call.')).toBeVisible();
+
+    // The next call has a new certificate: calls cannot be linked by it.
+    await averyCallsBlake(avery, blake);
+    await everyoneSeesEveryone([avery, blake]);
+    const next = await dtlsFingerprints(avery);
+    expect(next).toHaveLength(1);
+    expect(next[0]).not.toBe(prints[0]?.[0]);
   });
 
   test('one crashes, comes back within the grace and rejoins; the others never stopped', async ({

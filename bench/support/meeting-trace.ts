@@ -65,6 +65,7 @@ function tracePage(): void {
     return pc;
   } as unknown as typeof RTCPeerConnection;
   window.RTCPeerConnection.prototype = pcProto;
+  Object.setPrototypeOf(window.RTCPeerConnection, Native); // its statics (generateCertificate)
 
   const showModal = Object.getOwnPropertyDescriptor(HTMLDialogElement.prototype, 'showModal')
     ?.value as (this: HTMLDialogElement) => void;

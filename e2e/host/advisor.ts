@@ -91,6 +91,8 @@ const TRACK_REGISTRY = `(() => {
     return pc;
   };
   window.RTCPeerConnection.prototype = Native.prototype;
+  // Its statics too (generateCertificate), as the real constructor has them.
+  Object.setPrototypeOf(window.RTCPeerConnection, Native);
 })();`;
 
 export async function launchAdvisor(browser: Browser, options: AdvisorOptions): Promise<Advisor> {

@@ -5,6 +5,7 @@
  * meeting's size, fresh TURN credentials, and who is speaking.
  */
 import type { CallAction } from './call-state.ts';
+import { createCallCertificates } from './call-certificates.ts';
 import { createMeetingMeters } from './meeting-meters.ts';
 import {
   createPeerSession,
@@ -42,6 +43,7 @@ export function createMeetingPeers(deps: {
   fitCapture: (quality: SendQuality) => Promise<void>;
 }): MeetingPeers {
   const sessions = new Map<string, PeerSession>();
+  const certificates = createCallCertificates();
   let people = 2;
   const meters = createMeetingMeters({
     sessions: () => [...sessions.values()],
@@ -56,6 +58,7 @@ export function createMeetingPeers(deps: {
       // Politeness from the two user ids: both sides agree without asking.
       polite: deps.me() > peerId,
       ice,
+      certificates: certificates.current(),
       local,
       events: {
         sendDescription: (description) => {
@@ -90,6 +93,7 @@ export function createMeetingPeers(deps: {
     for (const session of sessions.values()) session.close();
     sessions.clear();
     meters.stop();
+    certificates.renew(); // the next call's
     // The next call starts as a call of two, whatever this one had become.
     people = 2;
   };

@@ -60,6 +60,8 @@ export function createPeerSession(options: {
   peerId: string;
   polite: boolean;
   ice: IceConfig;
+  /** This call's DTLS certificate, if made already (call-certificates.ts). */
+  certificates?: RTCCertificate[];
   local: LocalTracks;
   events: SessionEvents;
 }): PeerSession {
@@ -69,6 +71,7 @@ export function createPeerSession(options: {
     iceServers: options.ice.servers,
     iceTransportPolicy: options.ice.policy,
     bundlePolicy: 'max-bundle',
+    ...(options.certificates ? { certificates: options.certificates } : {}),
   });
   const remote: Record<'camera' | 'screen', MediaStream | null> = { camera: null, screen: null };
   let screenVideo: RTCRtpTransceiver | null = null;
