@@ -40,8 +40,13 @@ export async function watchFrames(page: Page, labels: string[]): Promise<void> {
       __benchSeen?: Record<string, number>;
       __benchTimer?: ReturnType<typeof setInterval>;
     };
-    const find = (name: string) =>
-      [...document.querySelectorAll('video')].find((v) => v.getAttribute('aria-label') === name);
+    // Every 5 ms on every page: the page's live list of videos, not a query of the whole page
+    // each time (which would cost the app's larger page more than a bare one).
+    const videos = document.getElementsByTagName('video');
+    const find = (name: string) => {
+      for (const video of videos) if (video.getAttribute('aria-label') === name) return video;
+      return undefined;
+    };
     const start = new Map(
       names.map((name) => {
         const video = find(name);
