@@ -108,16 +108,19 @@ function installBare(layout: VideoLayout | null): void {
     early.delete(peer);
   };
 
+  // What the camera captures, whether opened at a size or moved to one.
+  const cameraAt = (width: number, height: number, fps: number): MediaTrackConstraints => ({
+    width: { ideal: width, max: width },
+    height: { ideal: height, max: height },
+    frameRate: { ideal: fps, max: fps },
+  });
+
   w.__bare = {
     async open(width, height, fps, maxBitrate) {
       encoding = { maxBitrate, maxFramerate: fps };
       stream = await navigator.mediaDevices.getUserMedia({
         audio: { echoCancellation: true, noiseSuppression: true },
-        video: {
-          width: { ideal: width, max: width },
-          height: { ideal: height, max: height },
-          frameRate: { ideal: fps, max: fps },
-        },
+        video: cameraAt(width, height, fps),
       });
       if (layout?.self) {
         const self = document.createElement('video');
@@ -132,11 +135,7 @@ function installBare(layout: VideoLayout | null): void {
     async resize(width, height, fps, maxBitrate) {
       encoding = { maxBitrate, maxFramerate: fps };
       const [camera] = stream?.getVideoTracks() ?? [];
-      await camera?.applyConstraints({
-        width: { ideal: width, max: width },
-        height: { ideal: height, max: height },
-        frameRate: { ideal: fps, max: fps },
-      });
+      await camera?.applyConstraints(cameraAt(width, height, fps));
       await Promise.all([...pcs.values()].map(tune));
     },
     async offer(peer) {
