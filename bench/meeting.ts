@@ -57,6 +57,12 @@ const CPU_WINDOW_MS = Number(process.env.BENCH_MEETING_CPU_MS ?? 5_000);
  * BENCH_MEETING_RENDERER_ROOT=<dir>: the app's renderer built from another copy of the repo
  * (e.g. `git archive HEAD renderer shared | tar -x -C <dir>`, node_modules linked), for A/B.
  */
+/**
+ * BENCH_MEETING_ANSWER_AFTER_MS=<ms>: the app's invitees answer that long after their dialog
+ * shows, as a person would, and "answer → all decode all" is printed too: what is made ready while
+ * it rings shows there (the set-up from the click then counts the ring too).
+ */
+const ANSWER_AFTER_MS = Number(process.env.BENCH_MEETING_ANSWER_AFTER_MS ?? 0);
 const RENDERER_ROOT = process.env.BENCH_MEETING_RENDERER_ROOT ?? join(import.meta.dirname, '..');
 const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-meeting-renderer');
 
@@ -72,6 +78,7 @@ const runOptions = (size: number): RunOptions => ({
   settleMs: SETTLE_MS,
   cpuWindowMs: CPU_WINDOW_MS,
   profile: PROFILE,
+  answerAfterMs: ANSWER_AFTER_MS,
   log,
 });
 
@@ -165,6 +172,13 @@ function report(size: number, kind: 'app' | 'bare', r: SizeResult): void {
     `${tag} last to decode, per set-up: ${r.setup.map((ms, i) => `${r.slowest[i] ?? '?'} (${fixed(ms, 0)} ms)`).join('; ')}`,
   );
   if (kind === 'app') log(spread(`${tag} ring (click → invitee's dialog)`, r.ring));
+  if (kind === 'app' && ANSWER_AFTER_MS > 0)
+    log(
+      spread(
+        `${tag} Answer click (${ANSWER_AFTER_MS} ms after the dialog) → all decode all`,
+        r.fromAnswer,
+      ),
+    );
   log(`${tag} this Node process during the timed set-ups: ${r.host}`);
   log(
     `${tag} CPU per participant: ${fixed(r.cpuTotal / size, 0)} % of a core  (its whole Chromium ${fixed(r.cpuTotal, 0)} %, the mean of ${r.cpuWindows} windows of ${CPU_WINDOW_MS / 1000} s, ÷ ${size}; Node test process ${fixed(r.hostCpu, 1)} %)`,

@@ -125,3 +125,15 @@ export async function dtlsFingerprints(advisor: Advisor): Promise<string[]> {
     return [...new Set(prints)];
   });
 }
+
+/** Whether `advisor` offered or answered on each open connection ('offer' | 'answer', sorted). */
+export async function localRoles(advisor: Advisor): Promise<string[]> {
+  return advisor.page.evaluate(() => {
+    const pcs =
+      (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
+    return pcs
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) => pc.localDescription?.type ?? 'none')
+      .sort();
+  });
+}

@@ -10,6 +10,7 @@ import {
   dtlsFingerprints,
   everyoneSeesEveryone,
   framesKeepArriving,
+  localRoles,
   markVideosOld,
   meetingOfThree,
   sentCameraWidths,
@@ -52,6 +53,11 @@ test.describe('meetings', () => {
     // Anyone in the meeting may add someone: Blake adds Drew.
     await addToMeeting(blake, drew);
     await everyoneSeesEveryone([avery, blake, casey, drew]);
+    // In every pair whoever joined first offered (made while the newcomer rang): Drew only answered.
+    expect(await localRoles(drew)).toEqual(['answer', 'answer', 'answer']);
+    expect(await localRoles(casey)).toEqual(['answer', 'answer', 'offer']);
+    expect(await localRoles(blake)).toEqual(['answer', 'offer', 'offer']);
+    expect(await localRoles(avery)).toEqual(['offer', 'offer', 'offer']);
     // Four: 640x360 to each of the three others.
     for (const sender of [avery, blake, casey, drew]) {
       await expect

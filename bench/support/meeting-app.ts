@@ -12,7 +12,7 @@ import {
   armAutoAnswer,
   FORM_TIMEOUT_MS,
   launchBrowser,
-  ringedAt,
+  ringTimes,
   videoLayout,
   watchMesh,
 } from './meeting-probes.ts';
@@ -43,31 +43,34 @@ const asParticipant = (a: Advisor): Participant => ({
 });
 
 /** The first calls the second; the callee's page answers itself. */
-async function callFirst(caller: Advisor, callee: Advisor): Promise<number> {
-  await armAutoAnswer(callee.page, displayName(caller.username));
+async function callFirst(caller: Advisor, callee: Advisor, answerAfterMs: number): Promise<number> {
+  await armAutoAnswer(callee.page, displayName(caller.username), answerAfterMs);
   return clickButton(caller.page, `Call ${displayName(callee.username)}`);
 }
 
 /** `inviter` adds `invitee` through Add people; the invitee's page answers itself. */
-async function add(inviter: Advisor, invitee: Advisor): Promise<number> {
+async function add(inviter: Advisor, invitee: Advisor, answerAfterMs: number): Promise<number> {
   await inviter.page.getByRole('button', { name: 'Add people' }).click();
-  await armAutoAnswer(invitee.page, displayName(inviter.username));
+  await armAutoAnswer(invitee.page, displayName(inviter.username), answerAfterMs);
   return clickButton(inviter.page, `Add ${displayName(invitee.username)}`, 'Add people');
 }
 
 /**
  * Builds a meeting of all `advisors` (the first calls the second, then adds the rest in order);
- * returns the set-up time of the last step and its ring time (click → invitee's dialog).
+ * returns the set-up time of the last step, its ring time (click → invitee's dialog) and the
+ * time from the invitee's Answer click.
  */
 async function formMeeting(
   advisors: Advisor[],
+  answerAfterMs: number,
   /** This process's load is counted over the last step. */
   host: HostLoad,
   /** Runs just before the last step's click (the trace's main-thread baseline). */
   beforeLastClick: () => Promise<void> = () => Promise.resolve(),
-): Promise<{ setup: number; ring: number; slowest: string; clicked: number }> {
+): Promise<{ setup: number; ring: number; fromAnswer: number; slowest: string; clicked: number }> {
   let setup = Number.NaN;
   let ring = Number.NaN;
+  let fromAnswer = Number.NaN;
   let slowest = '';
   let lastClick = Number.NaN;
   for (let size = 2; size <= advisors.length; size++) {
@@ -80,15 +83,19 @@ async function formMeeting(
       host.start();
     }
     const clicked =
-      size === 2 ? await callFirst(advisors[0]!, newcomer) : await add(advisors[0]!, newcomer);
+      size === 2
+        ? await callFirst(advisors[0]!, newcomer, answerAfterMs)
+        : await add(advisors[0]!, newcomer, answerAfterMs);
     const formed = await done();
     if (last) host.stop();
     setup = formed.at - clicked;
     slowest = formed.slowest;
-    ring = (await ringedAt(newcomer.page)) - clicked;
+    const times = await ringTimes(newcomer.page);
+    ring = times.ringing - clicked;
+    fromAnswer = formed.at - times.answered;
     lastClick = clicked;
   }
-  return { setup, ring, slowest, clicked: lastClick };
+  return { setup, ring, fromAnswer, slowest, clicked: lastClick };
 }
 
 /** Clicks the page's Hang up if it shows one (in the page: no actionability waits under load). */
@@ -189,8 +196,14 @@ export async function openAppMeeting(
   let count = 0;
   return {
     async setUp(result) {
-      const { setup, ring, slowest, clicked } = await formMeeting(advisors, host, trace?.mark);
+      const { setup, ring, fromAnswer, slowest, clicked } = await formMeeting(
+        advisors,
+        options.answerAfterMs,
+        host,
+        trace?.mark,
+      );
       result.setup.push(setup);
+      result.fromAnswer.push(fromAnswer);
       result.slowest.push(slowest);
       result.ring.push(ring);
       result.host = host.summary();

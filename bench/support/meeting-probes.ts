@@ -112,42 +112,48 @@ export async function watchMesh(people: Participant[]): Promise<() => Promise<Me
 }
 
 /**
- * Answers the incoming-call dialog in the page the moment it shows (a person would take longer;
- * Playwright's own click adds its own latency). Records when it rang and when it was answered.
+ * Answers the incoming-call dialog in the page the moment it shows, or `afterMs` later (a person
+ * takes a second or two; Playwright's own click adds its own latency). Records when it rang and
+ * when it was answered.
  */
-export async function armAutoAnswer(page: Page, from: string): Promise<void> {
-  await page.evaluate((caller) => {
-    const w = window as unknown as {
-      __benchRing?: { ringing: number; answered: number };
-      __benchAnswerTimer?: ReturnType<typeof setInterval>;
-    };
-    const ring = { ringing: 0, answered: 0 };
-    w.__benchRing = ring;
-    clearInterval(w.__benchAnswerTimer);
-    const check = () => {
-      const dialog = [...document.querySelectorAll('dialog')].find(
-        (d) => d.open && (d.textContent || '').includes(`Incoming call from ${caller}`),
-      );
-      if (!dialog) return;
-      if (!ring.ringing) ring.ringing = Date.now();
-      const answer = [...dialog.querySelectorAll('button')].find(
-        (b) => b.textContent.trim() === 'Answer',
-      );
-      if (!answer || answer.disabled) return;
-      ring.answered = Date.now();
+export async function armAutoAnswer(page: Page, from: string, afterMs = 0): Promise<void> {
+  await page.evaluate(
+    ([caller, wait]) => {
+      const w = window as unknown as {
+        __benchRing?: { ringing: number; answered: number };
+        __benchAnswerTimer?: ReturnType<typeof setInterval>;
+      };
+      const ring = { ringing: 0, answered: 0 };
+      w.__benchRing = ring;
       clearInterval(w.__benchAnswerTimer);
-      answer.click();
-    };
-    w.__benchAnswerTimer = setInterval(check, 5);
-  }, from);
+      const check = () => {
+        const dialog = [...document.querySelectorAll('dialog')].find(
+          (d) => d.open && (d.textContent || '').includes(`Incoming call from ${caller}`),
+        );
+        if (!dialog) return;
+        if (!ring.ringing) ring.ringing = Date.now();
+        if (Date.now() - ring.ringing < wait) return;
+        const answer = [...dialog.querySelectorAll('button')].find(
+          (b) => b.textContent.trim() === 'Answer',
+        );
+        if (!answer || answer.disabled) return;
+        ring.answered = Date.now();
+        clearInterval(w.__benchAnswerTimer);
+        answer.click();
+      };
+      w.__benchAnswerTimer = setInterval(check, 5);
+    },
+    [from, afterMs] as const,
+  );
 }
 
-export async function ringedAt(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (window as unknown as { __benchRing?: { ringing: number } }).__benchRing?.ringing ??
-      Number.NaN,
-  );
+/** When the page's watcher saw the dialog, and when it clicked Answer (NaN: not yet). */
+export async function ringTimes(page: Page): Promise<{ ringing: number; answered: number }> {
+  return page.evaluate(() => {
+    const ring = (window as unknown as { __benchRing?: { ringing: number; answered: number } })
+      .__benchRing;
+    return { ringing: ring?.ringing || Number.NaN, answered: ring?.answered || Number.NaN };
+  });
 }
 
 /** What the page sends on each connected peer connection's camera (getStats outbound-rtp). */

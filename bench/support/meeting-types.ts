@@ -17,6 +17,8 @@ export interface SizeResult {
   /** Per set-up, who waited longest for whom. */
   slowest: string[];
   ring: number[];
+  /** Answer click → all decode all (BENCH_MEETING_ANSWER_AFTER_MS: a person's ring first). */
+  fromAnswer: number[];
   /** Mean over the steady windows (cpuWindows of them), as the two below. */
   cpuTotal: number;
   cpuWindows: number;
@@ -35,6 +37,7 @@ export const emptyResult = (): SizeResult => ({
   setup: [],
   slowest: [],
   ring: [],
+  fromAnswer: [],
   cpuTotal: 0,
   cpuWindows: 0,
   cpuByKind: new Map(),
@@ -69,5 +72,7 @@ export interface RunOptions {
   cpuWindowMs: number;
   /** Also profile where the CPU goes (page-profile.ts). */
   profile: boolean;
+  /** How long the app's invitees let it ring before they answer (0: at once). */
+  answerAfterMs: number;
   log: (line?: string) => void;
 }

@@ -59,11 +59,14 @@ export interface EngineContext {
   /** The same message to every joined participant. */
   sendToAll(event: CallEvent, body: Record<string, unknown>): void;
   /**
-   * Makes (or finds) the session with a joined participant, with my current tracks.
+   * Makes (or finds) the session with a participant, with my current tracks.
    * `beforeDevices`: made before my camera and microphone are open, it sends nothing until they
-   * are (MeetingPeers.setLocalTracks).
+   * are (MeetingPeers.setLocalTracks). `held`: for someone still ringing (PeerSession.release).
    */
-  openPeer(peerId: string, beforeDevices?: boolean): Promise<ReturnType<MeetingPeers['open']>>;
+  openPeer(
+    peerId: string,
+    how?: { beforeDevices?: boolean; held?: boolean },
+  ): Promise<ReturnType<MeetingPeers['open']>>;
   /**
    * A candidate from a participant: to their session, or kept until it exists (a caller's
    * candidates arrive while we still ring; over a relay-only path they are the only way).
@@ -222,12 +225,12 @@ export function createEngineContext(options: CallEngineOptions): EngineContext {
     sendToAll(event, body) {
       for (const p of joinedOthers(snapshot)) void send(p.id, event, body);
     },
-    async openPeer(peerId, beforeDevices = false) {
+    async openPeer(peerId, how = {}) {
       const ice = await context.ice();
       // Read after the await: the devices may have opened meanwhile.
-      const tracks = devices.tracks() ?? (beforeDevices ? NO_TRACKS_YET() : null);
+      const tracks = devices.tracks() ?? (how.beforeDevices ? NO_TRACKS_YET() : null);
       if (!tracks) throw new Error('The camera and microphone are not open.');
-      const session = peers.open(peerId, tracks, ice);
+      const session = peers.open(peerId, tracks, ice, how.held ?? false);
       const early = earlyCandidates.get(peerId) ?? [];
       earlyCandidates.delete(peerId);
       for (const candidate of early) await session.onCandidate(candidate).catch(() => undefined);

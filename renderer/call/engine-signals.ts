@@ -7,11 +7,10 @@ import type { IncomingSignal } from '../../shared/bridge/contract.ts';
 import { inCall, joinedOthers, participant, rejoined } from './call-state.ts';
 import { MEDIA_FAILED, type EngineContext } from './engine-context.ts';
 import type { RecordingControl } from './engine-recording.ts';
-import { offerToEach, type Joining } from './join-offers.ts';
+import type { MeetingOffers } from './meeting-offers.ts';
 import type { CallOutcomeKind } from './types.ts';
 
 type Payload<E extends IncomingSignal['event']> = Extract<IncomingSignal, { event: E }>['payload'];
-export type { Joining } from './join-offers.ts';
 export type SignalHandlers = {
   [E in IncomingSignal['event']]?: (payload: Payload<E>) => Promise<void> | void;
 };
@@ -25,8 +24,8 @@ export function createSignalHandlers(
   context: EngineContext,
   recording: RecordingControl,
   incoming: IncomingCall,
-  /** After my call-join: offer to every joined participant the next participant list names. */
-  joining: Joining,
+  /** Each participant list: who offers to whom (meeting-offers.ts). */
+  offers: MeetingOffers,
 ): SignalHandlers {
   const { dispatch, state } = context;
   const nameOf = (id: string): string => participant(state(), id)?.displayName ?? 'The other party';
@@ -79,7 +78,7 @@ export function createSignalHandlers(
       if (!context.isCurrent(p.callId)) return;
       const me = await context.me();
       const before = new Set(joinedOthers(state()).map((x) => x.id));
-      // Someone back anew (after a crash): their old session is dead; they offer a new one.
+      // Someone back anew (after a crash): their old session is dead; a new one is offered.
       for (const entry of p.participants) {
         const known = participant(state(), entry.userId);
         if (known && rejoined(known, entry.joinedAt ?? null)) {
@@ -95,18 +94,7 @@ export function createSignalHandlers(
       for (const person of joined) {
         if (!before.has(person.id)) recording.onJoined(person.id);
       }
-      if (!joining.pending || !inCall(state())) return;
-      joining.pending = false;
-      // Offered while ringing with them, gone before my join reached the server: nobody answers.
-      for (const id of joining.offered) {
-        if (!p.participants.some((x) => x.userId === id)) context.peers.close(id);
-      }
-      // Anyone who joined while I was ringing gets an offer now.
-      await offerToEach(
-        context,
-        joining,
-        joined.map((person) => person.id),
-      );
+      if (inCall(state())) await offers.follow(p.participants, me.id);
     },
     'call-answer': async (p) => {
       const s = state();
@@ -127,10 +115,13 @@ export function createSignalHandlers(
       if (!context.isCurrent(p.callId) || !inCall(state())) return;
       const who = participant(state(), p.from);
       if (!who) return;
-      // A joined participant's first offer to us: they joined, and they open our pair.
+      // A joined participant's first offer to us: they joined first, and they open our pair
+      // (perhaps before my camera is open: it is added when it is).
       const session =
         context.peers.get(p.from) ??
-        (p.description.type === 'offer' ? await context.openPeer(p.from) : undefined);
+        (p.description.type === 'offer'
+          ? await context.openPeer(p.from, { beforeDevices: true })
+          : undefined);
       if (who.state !== 'joined') dispatch({ type: 'joined', id: p.from });
       await session?.onDescription(p.description).catch(() => undefined);
     },

@@ -11,7 +11,7 @@ import { createEngineContext, type CallEngineOptions } from './engine-context.ts
 import { createGuestCommands } from './engine-guests.ts';
 import { createRecordingControl } from './engine-recording.ts';
 import { createSignalHandlers, type IncomingCall } from './engine-signals.ts';
-import { notJoining, offerToEach, type Joining } from './join-offers.ts';
+import { createMeetingOffers } from './meeting-offers.ts';
 import { ackProblem } from './ack-problem.ts';
 import { describeMediaError } from './local-media.ts';
 import { captureFor, sendQualityFor } from './send-quality.ts';
@@ -27,8 +27,7 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   const recording = createRecordingControl(context);
   const screen = createScreenShare(context);
   const incoming: IncomingCall = { offer: null };
-  const joining: Joining = notJoining();
-  const handlers = createSignalHandlers(context, recording, incoming, joining);
+  const handlers = createSignalHandlers(context, recording, incoming, createMeetingOffers(context));
 
   const mediaState = (): MediaState => {
     const { local } = state();
@@ -106,25 +105,18 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
   }
 
   /**
-   * Joins, offers and opens my camera at once. The server handles a socket's messages in turn,
-   * so my offers to everyone I was rung with go right behind my join, without waiting for its
-   * answer; the participant list that follows adds anyone who joined meanwhile. Sessions made
-   * before the camera opened get it here.
+   * Joins and opens my camera at once. Those in the call offer to me once the server has my
+   * join (meeting-offers.ts): their sessions are made as the offers come, before the camera is
+   * open if need be, and get it here.
    */
   async function joinMeeting(from: Peer, callId: string) {
-    const rungWith = state().participants.map((p) => p.id);
     // Everyone I was rung with, and me.
-    const opened = openDevices(rungWith.length + 1);
+    const opened = openDevices(state().participants.length + 1);
     opened.catch(() => undefined); // its failure is handled below, once
-    joining.pending = true;
-    joining.offered = new Set();
-    const joined = context.channel.send({
+    const ack = await context.channel.send({
       event: 'call-join',
       payload: { to: from.id, callId },
     });
-    const offered = offerToEach(context, joining, rungWith);
-    offered.catch(() => undefined); // a session that could not be made is lost with its peer
-    const ack = await joined;
     const failed = await opened.then(
       async (tracks) => {
         await context.peers.setLocalTracks(tracks);
@@ -138,7 +130,6 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
       return;
     }
     if (!ack?.ok) {
-      joining.pending = false;
       await context.end(
         'failed',
         `Could not join: ${ack ? ack.error.message : 'the server could not be reached.'}`,
@@ -147,7 +138,6 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     }
     if (failed) {
       // Joined with neither camera nor microphone: leave again, and say why.
-      joining.pending = false;
       void context.sendTo(from.id, 'end-call', {});
       await failWith(callId, failed.error);
     }

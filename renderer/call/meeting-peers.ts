@@ -21,8 +21,8 @@ export type PeerSignal =
 
 export interface MeetingPeers {
   get(peerId: string): PeerSession | undefined;
-  /** The session with this peer, made now if there is none. */
-  open(peerId: string, local: LocalTracks, ice: IceConfig): PeerSession;
+  /** The session with this peer, made now if there is none (`held`: PeerSession.release). */
+  open(peerId: string, local: LocalTracks, ice: IceConfig, held?: boolean): PeerSession;
   close(peerId: string): void;
   closeAll(): void;
   all(): PeerSession[];
@@ -50,7 +50,7 @@ export function createMeetingPeers(deps: {
     dispatch: deps.dispatch,
   });
 
-  function open(peerId: string, local: LocalTracks, ice: IceConfig): PeerSession {
+  function open(peerId: string, local: LocalTracks, ice: IceConfig, held = false): PeerSession {
     const existing = sessions.get(peerId);
     if (existing) return existing;
     const session = createPeerSession({
@@ -60,6 +60,7 @@ export function createMeetingPeers(deps: {
       ice,
       certificates: certificates.current(),
       local,
+      held,
       events: {
         sendDescription: (description) => {
           deps.send(peerId, { event: 'call-renegotiate', body: { description } });

@@ -23,17 +23,27 @@ const FOLLOWER_RESTART_AFTER_MS = 8_000;
 
 export function watchHealth(
   pc: RTCPeerConnection,
-  options: { polite: boolean; events: HealthEvents },
-): { connectedOnce(): boolean; stop(): void } {
+  options: {
+    polite: boolean;
+    events: HealthEvents;
+    /** The connect timeout starts at arm(), not now (an offer held while the invitee rings). */
+    held?: boolean;
+  },
+): { connectedOnce(): boolean; arm(): void; stop(): void } {
   const { events } = options;
   // The impolite side leads restarts; the polite one would lose the glare anyway.
   const restartDelay = options.polite ? FOLLOWER_RESTART_AFTER_MS : RESTART_AFTER_MS;
   let connectedOnce = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let lostTimer: ReturnType<typeof setTimeout> | undefined;
-  const connectTimer = setTimeout(() => {
-    if (!connectedOnce) events.onFailed('media-failed');
-  }, CONNECT_TIMEOUT_MS);
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    if (connectTimer !== undefined || connectedOnce) return;
+    connectTimer = setTimeout(() => {
+      if (!connectedOnce) events.onFailed('media-failed');
+    }, CONNECT_TIMEOUT_MS);
+  };
+  if (!options.held) arm();
 
   const restartSoon = (delay: number): void => {
     clearTimeout(restartTimer);
@@ -66,6 +76,7 @@ export function watchHealth(
 
   return {
     connectedOnce: () => connectedOnce,
+    arm,
     stop() {
       clearTimeout(connectTimer);
       clearTimeout(restartTimer);

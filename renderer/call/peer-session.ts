@@ -36,6 +36,10 @@ export interface PeerSession {
   readonly pc: RTCPeerConnection;
   /** The first offer of this pair. */
   offer(): Promise<RTCSessionDescriptionInit>;
+  /** Makes the first offer of this pair and sends it (held, if the session is: release()). */
+  sendOffer(): Promise<void>;
+  /** A held session's offer and candidates go now, and its connect timeout starts. */
+  release(): void;
   /** A description from this peer; answers an offer (returned; sent too unless `reply` is false). */
   onDescription(
     description: RTCSessionDescriptionInit,
@@ -64,8 +68,16 @@ export function createPeerSession(options: {
   certificates?: RTCCertificate[];
   local: LocalTracks;
   events: SessionEvents;
+  /**
+   * Made for someone still ringing: what it would send (its offer, then its candidates) waits
+   * for release(), when they have joined.
+   */
+  held?: boolean;
 }): PeerSession {
   const { events } = options;
+  let held: { offer: RTCSessionDescriptionInit | null; candidates: RTCIceCandidateInit[] } | null =
+    options.held ? { offer: null, candidates: [] } : null;
+  let closed = false;
   let local = options.local;
   const pc = new RTCPeerConnection({
     iceServers: options.ice.servers,
@@ -117,30 +129,51 @@ export function createPeerSession(options: {
   });
 
   pc.onicecandidate = ({ candidate }) => {
-    if (candidate) events.sendCandidate(candidate.toJSON());
+    if (!candidate) return;
+    if (held) held.candidates.push(candidate.toJSON());
+    else events.sendCandidate(candidate.toJSON());
   };
   pc.ontrack = (event) => {
     placeRemote(event.track, event.transceiver);
   };
-  const health = watchHealth(pc, { polite: options.polite, events });
+  const health = watchHealth(pc, { polite: options.polite, events, held: !!held });
   const applySendQuality = createSendQualityApplier();
   const measure = createPeerMeter(pc, () => firstOf('audio')?.mid ?? null);
+
+  async function makeOffer(): Promise<RTCSessionDescriptionInit> {
+    pc.addTransceiver(local.audio ?? 'audio', { direction: 'sendrecv', streams: [local.stream] });
+    const camera = pc.addTransceiver(local.video ?? 'video', {
+      direction: 'sendrecv',
+      streams: [local.stream],
+    });
+    const offer = await negotiation.createOffer();
+    // After the offer, which does not carry it: a setParameters waits its turn on WebRTC's
+    // thread, and an offer to a newcomer waited 20-120 ms behind it at N=4.
+    void preferResolution(camera.sender);
+    return offer;
+  }
 
   return {
     peerId: options.peerId,
     pc,
 
-    async offer() {
-      pc.addTransceiver(local.audio ?? 'audio', { direction: 'sendrecv', streams: [local.stream] });
-      const camera = pc.addTransceiver(local.video ?? 'video', {
-        direction: 'sendrecv',
-        streams: [local.stream],
-      });
-      const offer = await negotiation.createOffer();
-      // After the offer, which does not carry it: a setParameters waits its turn on WebRTC's
-      // thread, and a joiner's offers waited 20-120 ms behind it at N=4.
-      void preferResolution(camera.sender);
-      return offer;
+    offer: makeOffer,
+
+    async sendOffer() {
+      const offer = await makeOffer();
+      if (closed) return;
+      if (held) held.offer = offer;
+      else events.sendDescription(offer);
+    },
+
+    release() {
+      if (!held) return;
+      const { offer, candidates } = held;
+      held = null;
+      // Not made yet: sendOffer() sends it when it is.
+      if (offer) events.sendDescription(offer);
+      for (const candidate of candidates) events.sendCandidate(candidate);
+      health.arm();
     },
 
     onDescription: (description, reply = true) => negotiation.applyRemote(description, reply),
@@ -182,6 +215,8 @@ export function createPeerSession(options: {
     sample: () => (health.connectedOnce() ? measure() : Promise.resolve(null)),
 
     close() {
+      closed = true;
+      held = null;
       health.stop();
       negotiation.close();
       pc.onicecandidate = null;

@@ -1,7 +1,7 @@
 /**
  * Meetings: a joined participant rings one more person into the call (call-invite), and that
- * person takes it (call-join); then the joiner offers to each joined participant over
- * call-renegotiate. Declined, missed and withdrawn invitations go through ring-handlers.ts and
+ * person takes it (call-join); then each joined participant offers to the joiner over
+ * call-renegotiate (in every pair, whoever joined first offers). Declined, missed and withdrawn invitations go through ring-handlers.ts and
  * departures.ts, as a 1:1 callee's would.
  *
  * The circle rule: the inviter must share a circle with the invitee (or have admitted them, for a

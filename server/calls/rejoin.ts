@@ -3,7 +3,7 @@
  * while the reconnect grace runs, and every device of theirs is rung into the call, again every
  * few seconds (an app that starts again is not listening the moment its socket connects), as
  * an invitation from someone in it. Taking it (call-join) binds the new socket with a new
- * joinedAt, which tells the others that the old connection is gone and a new offer comes. An app
+ * joinedAt, which tells the others that the old connection is gone: they offer a new one. An app
  * whose socket merely reconnected resumes the call instead (call-resume, which ends "away") and
  * ignores the ring, its engine being busy with that very call.
  */

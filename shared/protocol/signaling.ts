@@ -91,8 +91,8 @@ export const clientEvents = {
   'call-invite': z.object({ ...to, ...callId }),
   /**
    * The invitee takes the call (`to`: the inviter). The ack says it is in; every other joined
-   * participant learns it from call-participants, and the joiner offers to each of them
-   * (call-renegotiate keyed by call id and peer).
+   * participant learns it from call-participants, and each of them offers to the joiner
+   * (call-renegotiate keyed by call id and peer): in every pair, whoever joined first offers.
    */
   'call-join': z.object({ ...to, ...callId }),
   /**
@@ -145,7 +145,7 @@ export const participantSchema = z.object({
   /**
    * When they last joined (server clock, ms). A new value means a new connection: they came
    * back (after a crash, on another device), so the others drop their old session with them
-   * and take the new offer.
+   * and offer a new one (whoever joined first offers).
    */
   joinedAt: z.number().int().nonnegative().optional(),
   /** A guest from a meeting link (no account): marked as such on every tile. */
