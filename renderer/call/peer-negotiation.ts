@@ -31,8 +31,6 @@ export function createNegotiation(
     sendDescription: (description: RTCSessionDescriptionInit) => void;
     /** After setRemoteDescription(offer), before the answer: put our tracks on its transceivers. */
     beforeAnswer: () => void;
-    /** Once the answer is set and sent: what may wait (sender settings the answer does not carry). */
-    afterAnswer?: () => void;
   },
 ): Negotiation {
   let established = false;
@@ -111,7 +109,6 @@ export function createNegotiation(
         await pc.setLocalDescription();
         answer = pc.localDescription?.toJSON() ?? null;
         if (answer && reply) options.sendDescription(answer);
-        options.afterAnswer?.();
       }
       // Candidates that came before the description, after the answer: each one is a trip to
       // WebRTC's thread, and the answer must not wait for them (120 ms at N=4 under load).

@@ -121,11 +121,6 @@ export function createPeerSession(options: {
       events.sendDescription(d);
     },
     beforeAnswer: adoptCameraPair,
-    // After the answer: setParameters queues on WebRTC's thread, ahead of the answer otherwise.
-    afterAnswer: () => {
-      const camera = firstOf('video');
-      if (camera) void preferResolution(camera.sender);
-    },
   });
 
   pc.onicecandidate = ({ candidate }) => {
@@ -142,15 +137,9 @@ export function createPeerSession(options: {
 
   async function makeOffer(): Promise<RTCSessionDescriptionInit> {
     pc.addTransceiver(local.audio ?? 'audio', { direction: 'sendrecv', streams: [local.stream] });
-    const camera = pc.addTransceiver(local.video ?? 'video', {
-      direction: 'sendrecv',
-      streams: [local.stream],
-    });
-    const offer = await negotiation.createOffer();
-    // After the offer, which does not carry it: a setParameters waits its turn on WebRTC's
-    // thread, and an offer to a newcomer waited 20-120 ms behind it at N=4.
-    void preferResolution(camera.sender);
-    return offer;
+    pc.addTransceiver(local.video ?? 'video', { direction: 'sendrecv', streams: [local.stream] });
+    // The camera's sender settings come once connected (setSendQuality), not in the offer's way.
+    return negotiation.createOffer();
   }
 
   return {

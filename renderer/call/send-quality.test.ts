@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   captureFor,
   createSendQualityApplier,
@@ -44,19 +44,34 @@ describe('the encoding a camera sender gets', () => {
 describe('applying a quality to a sender', () => {
   /** A sender whose camera captures `width`; counts what reaches WebRTC. */
   function fakeSender(width: number, encodings: RTCRtpEncodingParameters[] = [{}]) {
-    const calls = { get: 0, set: [] as RTCRtpEncodingParameters[] };
+    const calls = {
+      get: 0,
+      set: [] as RTCRtpEncodingParameters[],
+      preference: [] as string[],
+      landed: 0,
+    };
+    let refusals = 0;
     const sender = {
       track: { getSettings: () => ({ width }) },
       getParameters: () => {
         calls.get++;
         return { encodings: encodings.map((e) => ({ ...e })) };
       },
-      setParameters: (p: { encodings: RTCRtpEncodingParameters[] }) => {
+      setParameters: (p: RTCRtpSendParameters) => {
         calls.set.push(p.encodings[0]!);
+        calls.preference.push(p.degradationPreference ?? '');
+        if (refusals > 0) {
+          refusals--;
+          return Promise.reject(new DOMException('changed meanwhile', 'InvalidModificationError'));
+        }
+        calls.landed++;
         return Promise.resolve();
       },
     } as unknown as RTCRtpSender;
-    return { sender, calls };
+    const refuse = (times: number) => {
+      refusals = times;
+    };
+    return { sender, calls, refuse };
   }
 
   it('reaches WebRTC only when the encoding changes', async () => {
@@ -67,6 +82,30 @@ describe('applying a quality to a sender', () => {
     expect(calls.get).toBe(1);
     await apply(sender, sendQualityFor(3));
     expect(calls.set.map((e) => e.maxFramerate)).toEqual([20, 24]);
+    // With the quality, in the same call: the resolution is kept when bandwidth is short.
+    expect(calls.preference).toEqual(['maintain-resolution', 'maintain-resolution']);
+  });
+
+  it('tries again when WebRTC refuses it, unless another quality was asked for meanwhile', async () => {
+    vi.useFakeTimers();
+    try {
+      const apply = createSendQualityApplier(10);
+      const { sender, calls, refuse } = fakeSender(640);
+      refuse(2); // the first two tries
+      await apply(sender, sendQualityFor(4));
+      await vi.advanceTimersByTimeAsync(25);
+      expect(calls.set.map((e) => e.maxFramerate)).toEqual([20, 20, 20]);
+      expect(calls.landed).toBe(1);
+      // Asked for 3, refused; asked for 4 before the retry: only 4 is tried again.
+      refuse(2);
+      await apply(sender, sendQualityFor(3));
+      await apply(sender, sendQualityFor(4));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(calls.set.map((e) => e.maxFramerate).slice(3)).toEqual([24, 20, 20]);
+      expect(calls.landed).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks again when the sender had no encodings yet (before its first negotiation)', async () => {

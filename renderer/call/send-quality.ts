@@ -57,14 +57,27 @@ export function sendEncoding(
   };
 }
 
+/** A refused quality is asked for again this often, this many times in all. */
+const RETRY_MS = 500;
+const ATTEMPTS = 3;
+
 /**
  * A camera sender's quality, set only when it changes: reading a sender's parameters waits on
  * WebRTC's own thread, and the same quality is asked for again and again as tracks arrive and
- * connections come up (in a growing meeting, most of all while someone joins).
+ * connections come up (in a growing meeting, most of all while someone joins). The same call
+ * keeps the resolution when bandwidth is short (as local-media.ts preferResolution does for a
+ * shared screen): one trip to that thread, once connected, not one more during the set-up
+ * (a newcomer's reads of its senders' parameters took 20-80 ms of a four-person set-up).
  */
-export function createSendQualityApplier() {
+export function createSendQualityApplier(retryMs = RETRY_MS) {
   let applied = '';
-  return async (sender: RTCRtpSender, quality: SendQuality): Promise<void> => {
+  let asked = 0; // which call asked last: a retry gives way to anything asked after it
+  const apply = async (
+    sender: RTCRtpSender,
+    quality: SendQuality,
+    attempt = 1,
+    call = ++asked,
+  ): Promise<void> => {
     const encoding = sendEncoding(quality, sender.track?.getSettings().width);
     const key = JSON.stringify(encoding);
     if (key === applied) return;
@@ -73,9 +86,16 @@ export function createSendQualityApplier() {
     // No encodings before the first negotiation: asked again once connected.
     if (!first) return;
     Object.assign(first, encoding);
+    parameters.degradationPreference = 'maintain-resolution';
     applied = key;
     await sender.setParameters(parameters).catch(() => {
       if (applied === key) applied = '';
+      // Refused (the sender changed meanwhile): again shortly, or the quality may never land.
+      if (attempt >= ATTEMPTS) return;
+      setTimeout(() => {
+        if (call === asked) void apply(sender, quality, attempt + 1, call);
+      }, retryMs);
     });
   };
+  return (sender: RTCRtpSender, quality: SendQuality): Promise<void> => apply(sender, quality);
 }
