@@ -54,15 +54,15 @@ const CPU_WINDOWS = 3;
 const CPU_WINDOW_MS = Number(process.env.BENCH_MEETING_CPU_MS ?? 5_000);
 
 /**
- * BENCH_MEETING_RENDERER_ROOT=<dir>: the app's renderer built from another copy of the repo
- * (e.g. `git archive HEAD renderer shared | tar -x -C <dir>`, node_modules linked), for A/B.
- */
-/**
  * BENCH_MEETING_ANSWER_AFTER_MS=<ms>: the app's invitees answer that long after their dialog
  * shows, as a person would, and "answer → all decode all" is printed too: what is made ready while
  * it rings shows there (the set-up from the click then counts the ring too).
  */
 const ANSWER_AFTER_MS = Number(process.env.BENCH_MEETING_ANSWER_AFTER_MS ?? 0);
+/**
+ * BENCH_MEETING_RENDERER_ROOT=<dir>: the app's renderer built from another copy of the repo
+ * (e.g. `git archive HEAD renderer shared | tar -x -C <dir>`, node_modules linked), for A/B.
+ */
 const RENDERER_ROOT = process.env.BENCH_MEETING_RENDERER_ROOT ?? join(import.meta.dirname, '..');
 const RENDERER_OUT = join(import.meta.dirname, '..', 'out', 'bench-meeting-renderer');
 

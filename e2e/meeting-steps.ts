@@ -111,29 +111,32 @@ export async function sentCameraWidths(sender: Advisor): Promise<number[]> {
   });
 }
 
-/**
- * The DTLS certificate fingerprints (a=fingerprint) the page's open connections present: one per
- * call when the call's certificate is made before it (renderer/call/call-certificates.ts).
- */
-export async function dtlsFingerprints(advisor: Advisor): Promise<string[]> {
-  return advisor.page.evaluate(() => {
-    const pcs =
-      (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
-    const prints = pcs
-      .filter((pc) => pc.connectionState !== 'closed')
-      .flatMap((pc) => /^a=fingerprint:(.+)$/m.exec(pc.localDescription?.sdp ?? '')?.[1] ?? []);
-    return [...new Set(prints)];
-  });
-}
-
-/** Whether `advisor` offered or answered on each open connection ('offer' | 'answer', sorted). */
-export async function localRoles(advisor: Advisor): Promise<string[]> {
+/** The local description (offer or answer, and its SDP) of each of the page's open connections. */
+async function openLocalDescriptions(advisor: Advisor): Promise<{ type: string; sdp: string }[]> {
   return advisor.page.evaluate(() => {
     const pcs =
       (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
     return pcs
       .filter((pc) => pc.connectionState !== 'closed')
-      .map((pc) => pc.localDescription?.type ?? 'none')
-      .sort();
+      .map((pc) => ({
+        type: pc.localDescription?.type ?? 'none',
+        sdp: pc.localDescription?.sdp ?? '',
+      }));
   });
+}
+
+/**
+ * The DTLS certificate fingerprints (a=fingerprint) the page's open connections present: one per
+ * call when the call's certificate is made before it (renderer/call/call-certificates.ts).
+ */
+export async function dtlsFingerprints(advisor: Advisor): Promise<string[]> {
+  const prints = (await openLocalDescriptions(advisor)).flatMap(
+    ({ sdp }) => /^a=fingerprint:(.+)$/m.exec(sdp)?.[1] ?? [],
+  );
+  return [...new Set(prints)];
+}
+
+/** Whether `advisor` offered or answered on each open connection ('offer' | 'answer', sorted). */
+export async function localRoles(advisor: Advisor): Promise<string[]> {
+  return (await openLocalDescriptions(advisor)).map(({ type }) => type).sort();
 }

@@ -47,6 +47,7 @@ function fakeContext(present: string[]) {
         release: () => {
           fake.released++;
         },
+        isHeld: () => fake.held && fake.released === 0,
       });
       sessions.set(id, session);
       made.push(fake);

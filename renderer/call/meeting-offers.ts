@@ -27,8 +27,6 @@ export interface MeetingOffers {
 export function createMeetingOffers(context: EngineContext): MeetingOffers {
   /** Sessions being made (the ICE settings may be fetched first): each made once. */
   const opening = new Map<string, Promise<PeerSession | null>>();
-  /** Whose session holds my offer still (made while they rang). */
-  const holding = new Set<string>();
 
   function open(id: string, held: boolean): Promise<PeerSession | null> {
     const callId = context.state().callId;
@@ -46,7 +44,6 @@ export function createMeetingOffers(context: EngineContext): MeetingOffers {
       .catch(() => null) // a session that could not be made is lost with its peer
       .finally(() => opening.delete(id));
     opening.set(id, made);
-    if (held) holding.add(id);
     return made;
   }
 
@@ -59,12 +56,11 @@ export function createMeetingOffers(context: EngineContext): MeetingOffers {
       if (!session) await open(id, true);
       return;
     }
-    const wasHeld = holding.delete(id);
     if (offersFirst(me, them)) {
       if (session)
         session.release(); // made while they rang (nothing to do for any other)
       else await open(id, false);
-    } else if (session && wasHeld) {
+    } else if (session?.isHeld()) {
       // Servers' clocks disagree and they offer after all: mine was never sent; theirs opens it.
       context.peers.close(id);
     }
@@ -72,7 +68,6 @@ export function createMeetingOffers(context: EngineContext): MeetingOffers {
 
   return {
     async follow(list, myId) {
-      for (const id of holding) if (!list.some((p) => p.userId === id)) holding.delete(id);
       const me = list.find((p) => p.userId === myId);
       // Still ringing myself: offers come once I have joined.
       if (me?.state !== 'joined') return;

@@ -40,6 +40,8 @@ export interface PeerSession {
   sendOffer(): Promise<void>;
   /** A held session's offer and candidates go now, and its connect timeout starts. */
   release(): void;
+  /** Made held, and not released yet. */
+  isHeld(): boolean;
   /** A description from this peer; answers an offer (returned; sent too unless `reply` is false). */
   onDescription(
     description: RTCSessionDescriptionInit,
@@ -77,7 +79,6 @@ export function createPeerSession(options: {
   const { events } = options;
   let held: { offer: RTCSessionDescriptionInit | null; candidates: RTCIceCandidateInit[] } | null =
     options.held ? { offer: null, candidates: [] } : null;
-  let closed = false;
   let local = options.local;
   const pc = new RTCPeerConnection({
     iceServers: options.ice.servers,
@@ -150,7 +151,7 @@ export function createPeerSession(options: {
 
     async sendOffer() {
       const offer = await makeOffer();
-      if (closed) return;
+      if (pc.signalingState === 'closed') return;
       if (held) held.offer = offer;
       else events.sendDescription(offer);
     },
@@ -164,6 +165,8 @@ export function createPeerSession(options: {
       for (const candidate of candidates) events.sendCandidate(candidate);
       health.arm();
     },
+
+    isHeld: () => held !== null,
 
     onDescription: (description, reply = true) => negotiation.applyRemote(description, reply),
     onCandidate: (candidate) => negotiation.addCandidate(candidate),
@@ -204,7 +207,6 @@ export function createPeerSession(options: {
     sample: () => (health.connectedOnce() ? measure() : Promise.resolve(null)),
 
     close() {
-      closed = true;
       held = null;
       health.stop();
       negotiation.close();
