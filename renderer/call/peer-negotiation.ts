@@ -8,11 +8,19 @@
  * No negotiation without a change: negotiationneeded before the first exchange completes is
  * covered by that exchange (the browser fires it again once stable if anything is still missing),
  * and afterwards an offer is made only when a transceiver really differs from what was agreed.
+ *
+ * The first offer and every answer leave the moment they are made, while WebRTC applies them
+ * (setLocalDescription: 30-90 ms on a busy 4-person machine): the other side's work overlaps
+ * ours, and WebRTC's own operations chain keeps whatever comes back (the answer, candidates)
+ * behind it.
  */
 export interface Negotiation {
-  /** The first offer of this pair (tracks are on their transceivers already). */
+  /** The first offer of this pair (tracks are on their transceivers already), once made. */
   createOffer(): Promise<RTCSessionDescriptionInit>;
-  /** Applies a remote description; for an offer, returns the answer (also sent unless `reply` is false). */
+  /**
+   * Applies a remote description; for an offer, returns the answer once made (also sent unless
+   * `reply` is false).
+   */
   applyRemote(
     description: RTCSessionDescriptionInit,
     reply: boolean,
@@ -84,17 +92,30 @@ export function createNegotiation(
     await Promise.all(queued.map((c) => pc.addIceCandidate(c).catch(() => undefined)));
   }
 
+  /**
+   * Applies a description we made, without waiting for it. If WebRTC refuses it (only a closed
+   * connection does), the other side's reply is refused in turn and the connect timeout reports it.
+   */
+  function applyLocal(made: RTCSessionDescriptionInit, then: () => void): void {
+    pc.setLocalDescription(made).then(then, () => {
+      makingOffer = false;
+    });
+  }
+
   return {
     async createOffer() {
       makingOffer = true;
+      let offer: RTCSessionDescriptionInit;
       try {
-        await pc.setLocalDescription(await pc.createOffer());
-      } finally {
+        offer = await pc.createOffer();
+      } catch (error) {
         makingOffer = false;
+        throw error;
       }
-      const local = pc.localDescription;
-      if (!local) throw new Error('No local description was set.');
-      return local.toJSON();
+      applyLocal(offer, () => {
+        makingOffer = false;
+      });
+      return { type: offer.type, sdp: offer.sdp ?? '' };
     },
 
     async applyRemote(description, reply) {
@@ -103,17 +124,19 @@ export function createNegotiation(
       ignoreOffer = !options.polite && collision;
       if (ignoreOffer) return null;
       await pc.setRemoteDescription(description);
-      let answer: RTCSessionDescriptionInit | null = null;
-      if (description.type === 'offer') {
-        options.beforeAnswer();
-        await pc.setLocalDescription();
-        answer = pc.localDescription?.toJSON() ?? null;
-        if (answer && reply) options.sendDescription(answer);
+      if (description.type !== 'offer') {
+        void flush();
+        settle();
+        return null;
       }
+      options.beforeAnswer();
+      const made = await pc.createAnswer();
+      const answer = { type: made.type, sdp: made.sdp ?? '' };
+      applyLocal(made, settle);
+      if (reply) options.sendDescription(answer);
       // Candidates that came before the description, after the answer: each one is a trip to
       // WebRTC's thread, and the answer must not wait for them (120 ms at N=4 under load).
       void flush();
-      settle();
       return answer;
     },
 
