@@ -1,12 +1,14 @@
 /**
  * Serves the built renderer on loopback with the same CSP header the app's app:// protocol sends,
- * so the tests run the renderer under the production policy.
+ * so the tests run the renderer under the production policy; and the test host's bridge
+ * (page-bridge.ts), which that policy allows because it is the page's own origin.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { CSP } from '../../main/shell/protocol.ts';
+import { acceptBridge } from './page-bridge.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,6 +43,8 @@ export async function serveRenderer(
       },
     );
   });
+  // Each advisor page's bridge to its main-process services, on the page's own origin.
+  server.on('upgrade', acceptBridge);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
