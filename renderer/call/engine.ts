@@ -79,11 +79,25 @@ export function createCallEngine(options: CallEngineOptions): CallEngine {
     await failWith(callId, error);
   }
 
+  /**
+   * Answers a call of two. My camera opens while WebRTC takes the offer and makes the answer
+   * (which needs no track: the camera goes onto its transceiver once open); the answer leaves
+   * only with the devices open, so a callee with neither camera nor microphone declines instead.
+   */
   async function answerOffer(offer: RTCSessionDescriptionInit, from: Peer, callId: string) {
-    await openDevices();
-    const session = await context.openPeer(from.id);
+    const opened = openDevices();
+    opened.catch(() => undefined); // its failure is the caller's (answer()), once
+    const session = await context.openPeer(from.id, { beforeDevices: true });
     const answer = await session.onDescription(offer, false);
-    if (!answer || !context.isCurrent(callId)) return;
+    const tracks = await opened;
+    if (!context.isCurrent(callId)) {
+      // The call ended while the camera opened: neither it nor the connection may stay on.
+      context.peers.close(from.id);
+      devices.close();
+      return;
+    }
+    await context.peers.setLocalTracks(tracks);
+    if (!answer) return;
     const ack = await context.channel.send({
       event: 'call-answer',
       payload: { to: from.id, callId, answer: answer as { type: 'answer'; sdp: string } },
