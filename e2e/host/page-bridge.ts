@@ -188,6 +188,7 @@ function pageSide(
   });
   Object.defineProperty(w, 'advisor', { value: Object.freeze(api), enumerable: true });
 }
+/** buildApi's own source, put beside pageSide's in the init script (a page cannot import). */
 declare const BUILD_API: typeof buildApi;
 
 export async function installBridge(
