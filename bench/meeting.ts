@@ -225,6 +225,9 @@ async function main(): Promise<void> {
       'App invitees answer from an in-page watcher the moment the dialog shows (no human or Playwright delay)',
     );
     log(
+      "The app reaches main's services in this process over the test host's bridge, a WebSocket (e2e/host/page-bridge.ts) standing in for Electron's IPC",
+    );
+    log(
       "Bare meetings grow as the app's do: those already in it send at the smaller meeting's quality, and move to the new size (applyConstraints, setParameters) as the newcomer starts",
     );
     log(
