@@ -57,8 +57,8 @@ export function createMeetingOffers(context: EngineContext): MeetingOffers {
       return;
     }
     if (offersFirst(me, them)) {
-      if (session)
-        session.release(); // made while they rang (nothing to do for any other)
+      // Made while they rang: it goes now (release does nothing for a session not held).
+      if (session) session.release();
       else await open(id, false);
     } else if (session?.isHeld()) {
       // Servers' clocks disagree and they offer after all: mine was never sent; theirs opens it.

@@ -93,26 +93,21 @@ export function createNegotiation(
   }
 
   /**
-   * Applies a description we made, without waiting for it. If WebRTC refuses it (only a closed
-   * connection does), the other side's reply is refused in turn and the connect timeout reports it.
+   * Applies a description we made; the caller sends it meanwhile. If WebRTC refuses it (only a
+   * closed connection does), the other side's reply is refused in turn and the connect timeout
+   * reports it: this settles either way.
    */
-  function applyLocal(made: RTCSessionDescriptionInit, then: () => void): void {
-    pc.setLocalDescription(made).then(then, () => {
-      makingOffer = false;
-    });
-  }
+  const applyLocal = (made: RTCSessionDescriptionInit): Promise<void> =>
+    pc.setLocalDescription(made).catch(() => undefined);
 
   return {
     async createOffer() {
       makingOffer = true;
-      let offer: RTCSessionDescriptionInit;
-      try {
-        offer = await pc.createOffer();
-      } catch (error) {
+      const offer = await pc.createOffer().catch((error: unknown) => {
         makingOffer = false;
         throw error;
-      }
-      applyLocal(offer, () => {
+      });
+      void applyLocal(offer).then(() => {
         makingOffer = false;
       });
       return { type: offer.type, sdp: offer.sdp ?? '' };
@@ -132,7 +127,7 @@ export function createNegotiation(
       options.beforeAnswer();
       const made = await pc.createAnswer();
       const answer = { type: made.type, sdp: made.sdp ?? '' };
-      applyLocal(made, settle);
+      void applyLocal(made).then(settle);
       if (reply) options.sendDescription(answer);
       // Candidates that came before the description, after the answer: each one is a trip to
       // WebRTC's thread, and the answer must not wait for them (120 ms at N=4 under load).

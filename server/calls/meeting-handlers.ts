@@ -1,8 +1,8 @@
 /**
  * Meetings: a joined participant rings one more person into the call (call-invite), and that
  * person takes it (call-join); then each joined participant offers to the joiner over
- * call-renegotiate (in every pair, whoever joined first offers). Declined, missed and withdrawn invitations go through ring-handlers.ts and
- * departures.ts, as a 1:1 callee's would.
+ * call-renegotiate (in every pair, whoever joined first offers). Declined, missed and withdrawn
+ * invitations go through ring-handlers.ts and departures.ts, as a 1:1 callee's would.
  *
  * The circle rule: the inviter must share a circle with the invitee (or have admitted them, for a
  * guest: see people.ts), exactly as a caller must with a callee. The other participants need not: a meeting may hold people who could not call each
